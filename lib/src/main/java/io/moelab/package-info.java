@@ -1,0 +1,2 @@
+/** moelab's engine: MoE models, routing, statistics, compression and evaluation, without Spark. */
+package io.moelab;
