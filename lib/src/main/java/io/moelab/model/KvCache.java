@@ -1,0 +1,63 @@
+package io.moelab.model;
+
+import java.util.Arrays;
+
+/**
+ * Keys (after RoPE) and values of every token seen so far, per layer and sequence, for
+ * incremental decoding. A forward call appends its tokens; positions continue from
+ * {@link #length(int)}. Stored token-major ([token][kvHeads·headDim]) so growth is one copy.
+ */
+public final class KvCache {
+    private final int width;
+    private final float[][][] keys;
+    private final float[][][] values;
+    private final int[] lengths;
+
+    public KvCache(MoeConfig config, int sequences) {
+        this.width = config.numKvHeads() * config.headDim();
+        this.keys = new float[config.numLayers()][sequences][0];
+        this.values = new float[config.numLayers()][sequences][0];
+        this.lengths = new int[sequences];
+    }
+
+    public int sequences() {
+        return lengths.length;
+    }
+
+    /** Tokens already cached for a sequence (= the position of its next token). */
+    public int length(int sequence) {
+        return lengths[sequence];
+    }
+
+    int width() {
+        return width;
+    }
+
+    /** Stores rows {@code from..from+count} of k and v as the next tokens of {@code sequence} at {@code layer}. */
+    void append(int layer, int sequence, float[] k, float[] v, int from, int count) {
+        int past = lengths[sequence];
+        int needed = (past + count) * width;
+        if (keys[layer][sequence].length < needed) {
+            int capacity = Math.max(needed, keys[layer][sequence].length * 2);
+            keys[layer][sequence] = Arrays.copyOf(keys[layer][sequence], capacity);
+            values[layer][sequence] = Arrays.copyOf(values[layer][sequence], capacity);
+        }
+        System.arraycopy(k, from * width, keys[layer][sequence], past * width, count * width);
+        System.arraycopy(v, from * width, values[layer][sequence], past * width, count * width);
+    }
+
+    float[] keys(int layer, int sequence) {
+        return keys[layer][sequence];
+    }
+
+    float[] values(int layer, int sequence) {
+        return values[layer][sequence];
+    }
+
+    /** Makes the tokens appended by a finished forward call part of the history. */
+    void advance(TokenBatch batch) {
+        for (int s = 0; s < batch.size(); s++) {
+            lengths[s] += batch.length(s);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.moelab.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moelab.MoelabInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * A decoder-only MoE architecture, parsed from a Hugging Face {@code config.json}. One record
+ * covers the five families; each family's quirks become plain fields here so that the forward
+ * pass never switches on the family name.
+ *
+ * @param moeLayers         per decoder layer: true where the MLP is a MoE block
+ * @param normTopkProb      renormalise the top-k gates to sum 1 (Mixtral always; others per config)
+ * @param sharedIntermediate width of the shared expert(s) taken together; 0 when there are none
+ * @param sharedExpertGated Qwen2-MoE scales the shared expert by sigmoid(gate · x); DeepSeek does not
+ * @param slidingWindow     attention window in tokens, 0 for none
+ * @param clipQkv           OLMoE's clamp of q, k, v to ±clip; 0 for none
+ */
+public record MoeConfig(
+        ModelFamily family,
+        int vocabSize,
+        int hiddenSize,
+        int numLayers,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        double ropeTheta,
+        double rmsNormEps,
+        int maxPositions,
+        int slidingWindow,
+        boolean attentionBias,
+        QkNorm qkNorm,
+        double clipQkv,
+        int numExperts,
+        int topK,
+        boolean normTopkProb,
+        int expertIntermediate,
+        int denseIntermediate,
+        int sharedIntermediate,
+        boolean sharedExpertGated,
+        boolean[] moeLayers,
+        boolean tieWordEmbeddings,
+        int bosTokenId,
+        int eosTokenId,
+        String torchDtype) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static MoeConfig load(Path configJson) {
+        if (!Files.isRegularFile(configJson)) {
+            throw new MoelabInputException(configJson + ": no such file (a Hugging Face model directory needs config.json)");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(configJson.toFile());
+        } catch (IOException e) {
+            throw new MoelabInputException(configJson + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MoelabInputException(configJson + ": expected a JSON object");
+        }
+        return parse(root, configJson.toString());
+    }
+
+    static MoeConfig parse(JsonNode root, String source) {
+        Fields f = new Fields(root, source);
+        ModelFamily family = ModelFamily.fromModelType(f.requiredText("model_type"), source);
+        f.family = family.modelType();
+        f.rejectUnsupported();
+
+        int hidden = f.requiredInt("hidden_size");
+        int layers = f.requiredInt("num_hidden_layers");
+        int heads = f.requiredInt("num_attention_heads");
+        int kvHeads = f.optionalInt("num_key_value_heads", heads);
+        int headDim = f.optionalInt("head_dim", hidden / heads);
+        if (heads % kvHeads != 0) {
+            throw f.error("num_attention_heads", heads + " is not a multiple of num_key_value_heads " + kvHeads);
+        }
+        boolean[] moeLayers = new boolean[layers];
+        int experts;
+        int topK = f.requiredInt("num_experts_per_tok");
+        int expertInter;
+        int denseInter = 0;
+        int sharedInter = 0;
+        boolean sharedGated = false;
+        boolean normTopk;
+        boolean bias = f.optionalBool("attention_bias", false);
+        QkNorm qkNorm = QkNorm.NONE;
+        int slidingWindow = 0;
+        double clipQkv = 0;
+        switch (family) {
+            case MIXTRAL -> {
+                experts = f.requiredInt("num_local_experts");
+                expertInter = f.requiredInt("intermediate_size");
+                normTopk = true;
+                slidingWindow = f.optionalInt("sliding_window", 0);
+                java.util.Arrays.fill(moeLayers, true);
+            }
+            case QWEN2_MOE, QWEN3_MOE -> {
+                experts = f.requiredInt("num_experts");
+                expertInter = f.requiredInt("moe_intermediate_size");
+                denseInter = f.requiredInt("intermediate_size");
+                normTopk = f.optionalBool("norm_topk_prob", false);
+                if (f.optionalBool("use_sliding_window", false)) {
+                    throw f.error("use_sliding_window", "true is not supported (Qwen's per-layer window schedule)");
+                }
+                int step = f.optionalInt("decoder_sparse_step", 1);
+                Set<Integer> mlpOnly = f.intSet("mlp_only_layers");
+                for (int l = 0; l < layers; l++) {
+                    moeLayers[l] = !mlpOnly.contains(l) && experts > 0 && (l + 1) % step == 0;
+                }
+                if (family == ModelFamily.QWEN2_MOE) {
+                    bias = true; // Qwen2-MoE's q/k/v projections always carry biases
+                    sharedInter = f.optionalInt("shared_expert_intermediate_size", 0);
+                    sharedGated = sharedInter > 0;
+                } else {
+                    qkNorm = QkNorm.PER_HEAD;
+                }
+            }
+            case OLMOE -> {
+                experts = f.requiredInt("num_experts");
+                expertInter = f.requiredInt("intermediate_size");
+                normTopk = f.optionalBool("norm_topk_prob", false);
+                qkNorm = QkNorm.WHOLE_PROJECTION;
+                clipQkv = f.optionalDouble("clip_qkv", 0);
+                java.util.Arrays.fill(moeLayers, true);
+            }
+            case DEEPSEEK -> {
+                experts = f.requiredInt("n_routed_experts");
+                expertInter = f.requiredInt("moe_intermediate_size");
+                denseInter = f.requiredInt("intermediate_size");
+                sharedInter = f.optionalInt("n_shared_experts", 0) * expertInter;
+                normTopk = f.optionalBool("norm_topk_prob", false);
+                String scoring = f.optionalText("scoring_func", "softmax");
+                if (!scoring.equals("softmax")) {
+                    throw f.error("scoring_func", "'" + scoring + "' is not supported (DeepSeek-MoE v1 uses softmax)");
+                }
+                int firstDense = f.optionalInt("first_k_dense_replace", 0);
+                int freq = f.optionalInt("moe_layer_freq", 1);
+                for (int l = 0; l < layers; l++) {
+                    moeLayers[l] = l >= firstDense && l % freq == 0;
+                }
+            }
+            default -> throw new IllegalStateException(family.toString());
+        }
+        if (topK < 1 || topK > experts) {
+            throw f.error("num_experts_per_tok", topK + " must be between 1 and the expert count " + experts);
+        }
+        return new MoeConfig(family, f.requiredInt("vocab_size"), hidden, layers, heads, kvHeads, headDim,
+                f.optionalDouble("rope_theta", 10000.0), f.optionalDouble("rms_norm_eps", 1e-6),
+                f.optionalInt("max_position_embeddings", 4096), slidingWindow, bias, qkNorm, clipQkv,
+                experts, topK, normTopk, expertInter, denseInter, sharedInter, sharedGated, moeLayers,
+                f.optionalBool("tie_word_embeddings", false), f.optionalInt("bos_token_id", -1),
+                f.optionalInt("eos_token_id", -1), f.optionalText("torch_dtype", "float32"));
+    }
+
+    public boolean isMoeLayer(int layer) {
+        return moeLayers[layer];
+    }
+
+    /** Indices of the decoder layers whose MLP is a MoE block, ascending. */
+    public int[] moeLayerIndices() {
+        return IntStream.range(0, numLayers).filter(l -> moeLayers[l]).toArray();
+    }
+
+    public int lastMoeLayer() {
+        int[] moe = moeLayerIndices();
+        return moe.length == 0 ? -1 : moe[moe.length - 1];
+    }
+
+    /** Reads config.json fields with errors that name the file, the field and what was expected. */
+    private static final class Fields {
+        private final JsonNode root;
+        private final String source;
+        private String family = "?";
+
+        Fields(JsonNode root, String source) {
+            this.root = root;
+            this.source = source;
+        }
+
+        MoelabInputException error(String field, String what) {
+            return new MoelabInputException(source + ": field '" + field + "': " + what);
+        }
+
+        void rejectUnsupported() {
+            JsonNode scaling = root.get("rope_scaling");
+            if (scaling != null && !scaling.isNull()) {
+                throw error("rope_scaling", scaling + " is not supported (only plain RoPE)");
+            }
+            String act = optionalText("hidden_act", "silu");
+            if (!act.equals("silu")) {
+                throw error("hidden_act", "'" + act + "' is not supported (SwiGLU experts need silu)");
+            }
+        }
+
+        JsonNode required(String field) {
+            JsonNode n = root.get(field);
+            if (n == null || n.isNull()) {
+                throw error(field, "missing (required for model_type " + family + ")");
+            }
+            return n;
+        }
+
+        String requiredText(String field) {
+            JsonNode n = required(field);
+            if (!n.isTextual()) {
+                throw error(field, "expected a string, found " + n);
+            }
+            return n.asText();
+        }
+
+        int requiredInt(String field) {
+            JsonNode n = required(field);
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0) {
+                throw error(field, "expected a non-negative integer, found " + n);
+            }
+            return n.asInt();
+        }
+
+        int optionalInt(String field, int fallback) {
+            JsonNode n = root.get(field);
+            return n == null || n.isNull() ? fallback : requiredInt(field);
+        }
+
+        double optionalDouble(String field, double fallback) {
+            JsonNode n = root.get(field);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isNumber()) {
+                throw error(field, "expected a number, found " + n);
+            }
+            return n.asDouble();
+        }
+
+        boolean optionalBool(String field, boolean fallback) {
+            JsonNode n = root.get(field);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isBoolean()) {
+                throw error(field, "expected true or false, found " + n);
+            }
+            return n.asBoolean();
+        }
+
+        String optionalText(String field, String fallback) {
+            JsonNode n = root.get(field);
+            return n == null || n.isNull() ? fallback : requiredText(field);
+        }
+
+        Set<Integer> intSet(String field) {
+            Set<Integer> out = new HashSet<>();
+            JsonNode n = root.get(field);
+            if (n == null || n.isNull()) {
+                return out;
+            }
+            if (!n.isArray()) {
+                throw error(field, "expected a list of layer indices, found " + n);
+            }
+            n.forEach(v -> out.add(v.asInt()));
+            return out;
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.moelab.model;
+
+import io.moelab.MoelabInputException;
+import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.routing.ExpertBatch;
+import io.moelab.routing.LayerRouting;
+import io.moelab.routing.RoutingDecision;
+import io.moelab.routing.RoutingObserver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A decoder-only MoE language model in float32 on ND4J, loaded from a Hugging Face checkpoint
+ * directory, computing what transformers v4.40's modeling code computes for the five families.
+ *
+ * <p>Activations are packed rows (see {@link TokenBatch}); experts run sparsely, each on the
+ * tokens routed to it only. One forward call is single-threaded in Java; BLAS threads come from
+ * {@code OMP_NUM_THREADS}. An instance is immutable after loading and may be shared by threads.
+ */
+public final class MoeModel {
+    private final MoeConfig config;
+    private final Path directory;
+    private final float[] embeddingRows;
+    private final DecoderLayer[] layers;
+    private final float[] finalNorm;
+    private final INDArray lmHead;
+    private final RotaryEmbedding rope;
+
+    MoeModel(MoeConfig config, Path directory, float[] embeddingRows, DecoderLayer[] layers,
+             float[] finalNorm, INDArray lmHead) {
+        this.config = config;
+        this.directory = directory;
+        this.embeddingRows = embeddingRows;
+        this.layers = layers;
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
+        this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+    }
+
+    /** Loads {@code config.json} and the safetensors weights of a Hugging Face model directory. */
+    public static MoeModel load(Path directory) {
+        MoeConfig config = MoeConfig.load(directory.resolve("config.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(directory)) {
+            return new WeightLoader(config, checkpoint).load(directory);
+        }
+    }
+
+    public MoeConfig config() {
+        return config;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public ForwardResult forward(TokenBatch batch) {
+        return forward(batch, ForwardOptions.defaults());
+    }
+
+    public ForwardResult forward(TokenBatch batch, ForwardOptions options) {
+        KvCache cache = options.kvCache() != null ? options.kvCache() : new KvCache(config, batch.size());
+        if (cache.sequences() != batch.size()) {
+            throw new MoelabInputException("KV cache holds " + cache.sequences() + " sequences, batch has " + batch.size());
+        }
+        if (options.kvCache() != null && options.stopAfterLastMoeLayer()) {
+            throw new MoelabInputException("a KV cache needs every layer: do not combine it with stopAfterLastMoeLayer");
+        }
+        int tokens = batch.totalTokens();
+        int hidden = config.hiddenSize();
+        int[] positions = positions(batch, cache);
+        float[] x = embed(batch);
+        int lastLayer = options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
+        List<float[]> layerOutputs = new ArrayList<>();
+        Map<Long, INDArray> masks = new HashMap<>();
+        int moeLayer = 0;
+        for (int l = 0; l <= lastLayer; l++) {
+            DecoderLayer layer = layers[l];
+            float[] normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.inputNorm(), (float) config.rmsNormEps());
+            float[] attention = attention(l, layer, normed, batch, positions, cache, masks);
+            MatrixOps.addInPlace(x, MatrixOps.linear(attention, tokens, layer.attention().o()));
+            normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.postAttentionNorm(), (float) config.rmsNormEps());
+            float[] mlp = layer.isMoe()
+                    ? moe(l, moeLayer++, layer, normed, batch, positions, options)
+                    : MatrixOps.toFloats(layer.denseMlp().apply(MatrixOps.matrix(normed, tokens, hidden)));
+            MatrixOps.addInPlace(x, mlp);
+            if (options.keepLayerOutputs()) {
+                layerOutputs.add(x.clone());
+            }
+        }
+        cache.advance(batch);
+        INDArray logits = null;
+        if (!options.stopAfterLastMoeLayer()) {
+            MatrixOps.rmsNormInPlace(x, tokens, hidden, finalNorm, (float) config.rmsNormEps());
+            logits = MatrixOps.timesTransposed(MatrixOps.matrix(x, tokens, hidden), lmHead);
+        }
+        return new ForwardResult(batch, logits, List.copyOf(layerOutputs));
+    }
+
+    private static int[] positions(TokenBatch batch, KvCache cache) {
+        int[] positions = new int[batch.totalTokens()];
+        for (int s = 0; s < batch.size(); s++) {
+            for (int i = 0; i < batch.length(s); i++) {
+                positions[batch.start(s) + i] = cache.length(s) + i;
+            }
+        }
+        return positions;
+    }
+
+    private float[] embed(TokenBatch batch) {
+        int hidden = config.hiddenSize();
+        float[] x = new float[batch.totalTokens() * hidden];
+        for (int t = 0; t < batch.totalTokens(); t++) {
+            int id = batch.token(t);
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new MoelabInputException("token id " + id + " at batch position " + t
+                        + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+            System.arraycopy(embeddingRows, id * hidden, x, t * hidden, hidden);
+        }
+        return x;
+    }
+
+    private float[] attention(int l, DecoderLayer layer, float[] normed, TokenBatch batch, int[] positions,
+                              KvCache cache, Map<Long, INDArray> masks) {
+        AttentionWeights w = layer.attention();
+        int tokens = batch.totalTokens();
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        INDArray input = MatrixOps.matrix(normed, tokens, config.hiddenSize());
+        float[] q = MatrixOps.toFloats(MatrixOps.timesTransposed(input, w.q()));
+        float[] k = MatrixOps.toFloats(MatrixOps.timesTransposed(input, w.k()));
+        float[] v = MatrixOps.toFloats(MatrixOps.timesTransposed(input, w.v()));
+        if (w.qBias() != null) {
+            MatrixOps.addRowBias(q, tokens, w.qBias());
+            MatrixOps.addRowBias(k, tokens, w.kBias());
+            MatrixOps.addRowBias(v, tokens, w.vBias());
+        }
+        switch (config.qkNorm()) {
+            case WHOLE_PROJECTION -> {
+                MatrixOps.rmsNormInPlace(q, tokens, heads * headDim, w.qNorm(), eps);
+                MatrixOps.rmsNormInPlace(k, tokens, kvHeads * headDim, w.kNorm(), eps);
+            }
+            case PER_HEAD -> {
+                MatrixOps.rmsNormInPlace(q, tokens * heads, headDim, w.qNorm(), eps);
+                MatrixOps.rmsNormInPlace(k, tokens * kvHeads, headDim, w.kNorm(), eps);
+            }
+            case NONE -> { }
+        }
+        if (config.clipQkv() > 0) {
+            clamp(q, (float) config.clipQkv());
+            clamp(k, (float) config.clipQkv());
+            clamp(v, (float) config.clipQkv());
+        }
+        for (int t = 0; t < tokens; t++) {
+            rope.apply(q, t * heads * headDim, heads, headDim, positions[t]);
+            rope.apply(k, t * kvHeads * headDim, kvHeads, headDim, positions[t]);
+        }
+        float[] out = new float[tokens * heads * headDim];
+        int groupSize = heads / kvHeads;
+        double scale = Math.sqrt(headDim);
+        for (int s = 0; s < batch.size(); s++) {
+            int start = batch.start(s);
+            int n = batch.length(s);
+            int past = cache.length(s);
+            cache.append(l, s, k, v, start, n);
+            int total = past + n;
+            INDArray mask = masks.computeIfAbsent(((long) n << 32) | past, key -> causalMask(n, past));
+            float[] keys = cache.keys(l, s);
+            float[] values = cache.values(l, s);
+            for (int g = 0; g < kvHeads; g++) {
+                INDArray keyHead = MatrixOps.matrix(headSlice(keys, 0, total, kvHeads, g, headDim), total, headDim);
+                INDArray valueHead = MatrixOps.matrix(headSlice(values, 0, total, kvHeads, g, headDim), total, headDim);
+                for (int h = g * groupSize; h < (g + 1) * groupSize; h++) {
+                    INDArray query = MatrixOps.matrix(headSlice(q, start, n, heads, h, headDim), n, headDim);
+                    INDArray scores = MatrixOps.timesTransposed(query, keyHead).divi(scale).addi(mask);
+                    Nd4j.exec(new SoftMax(scores, scores, 1));
+                    INDArray context = scores.mmul(valueHead);
+                    float[] c = MatrixOps.toFloats(context);
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(c, i * headDim, out, ((start + i) * heads + h) * headDim, headDim);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rows {@code from..from+count} of head {@code head} from a [token][heads·headDim] array. */
+    private static float[] headSlice(float[] x, int from, int count, int heads, int head, int headDim) {
+        float[] out = new float[count * headDim];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(x, ((from + i) * heads + head) * headDim, out, i * headDim, headDim);
+        }
+        return out;
+    }
+
+    /** Additive mask [n × past+n]: query i (position past+i) sees keys up to its position, within the sliding window. */
+    private INDArray causalMask(int n, int past) {
+        int total = past + n;
+        int window = config.slidingWindow();
+        float[] mask = new float[n * total];
+        for (int i = 0; i < n; i++) {
+            int position = past + i;
+            for (int j = 0; j < total; j++) {
+                boolean visible = j <= position && (window <= 0 || position - j < window);
+                mask[i * total + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+            }
+        }
+        return MatrixOps.matrix(mask, n, total);
+    }
+
+    private static void clamp(float[] x, float limit) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.max(-limit, Math.min(limit, x[i]));
+        }
+    }
+
+    private float[] moe(int l, int moeLayer, DecoderLayer layer, float[] normed, TokenBatch batch, int[] positions,
+                        ForwardOptions options) {
+        int tokens = batch.totalTokens();
+        int hidden = config.hiddenSize();
+        INDArray input = MatrixOps.matrix(normed, tokens, hidden);
+        float[] routerLogits = MatrixOps.toFloats(MatrixOps.timesTransposed(input, layer.router()));
+        RoutingDecision decision = options.routing().route(l, routerLogits, tokens, config);
+        boolean wantOutputs = options.observers().stream().anyMatch(RoutingObserver::wantsExpertOutputs);
+        boolean wantActivations = options.observers().stream().anyMatch(RoutingObserver::wantsExpertActivations);
+        List<ExpertBatch> observed = new ArrayList<>();
+        float[] out = new float[tokens * hidden];
+        ExpertAssignments assignments = ExpertAssignments.of(decision, config.numExperts());
+        // Experts in ascending index order, each adding gate × output into its tokens' rows: the same
+        // summation order as transformers' index_add_ loop, so sums agree to the last bit.
+        for (int e = 0; e < config.numExperts(); e++) {
+            int[] expertTokens = assignments.tokens(e);
+            if (expertTokens.length == 0) {
+                continue;
+            }
+            INDArray expertInput = Nd4j.create(gatherRows(normed, hidden, expertTokens), new long[] {expertTokens.length, hidden}, 'c');
+            SwiGlu expert = layer.experts()[e];
+            INDArray activation = expert.activation(expertInput);
+            INDArray output = expert.project(activation);
+            float[] y = MatrixOps.toFloats(output);
+            float[] gates = assignments.gates(e);
+            for (int i = 0; i < expertTokens.length; i++) {
+                int row = expertTokens[i] * hidden;
+                float gate = gates[i];
+                for (int j = 0; j < hidden; j++) {
+                    out[row + j] += y[i * hidden + j] * gate;
+                }
+            }
+            if (wantOutputs || wantActivations) {
+                observed.add(new ExpertBatch(e, expertTokens, wantOutputs ? output : null, wantActivations ? activation : null));
+            }
+        }
+        if (layer.sharedExpert() != null) {
+            float[] shared = MatrixOps.toFloats(layer.sharedExpert().apply(input));
+            float[] scale = layer.sharedExpertGate() == null ? null
+                    : MatrixOps.toFloats(MatrixOps.timesTransposed(input, layer.sharedExpertGate()));
+            for (int t = 0; t < tokens; t++) {
+                float gate = scale == null ? 1f : (float) (1.0 / (1.0 + Math.exp(-scale[t])));
+                for (int j = 0; j < hidden; j++) {
+                    out[t * hidden + j] += scale == null ? shared[t * hidden + j] : gate * shared[t * hidden + j];
+                }
+            }
+        }
+        if (!options.observers().isEmpty()) {
+            LayerRouting routing = new LayerRouting(l, moeLayer, batch, positions, routerLogits, decision, List.copyOf(observed));
+            for (RoutingObserver observer : options.observers()) {
+                observer.onMoeLayer(routing);
+            }
+        }
+        return out;
+    }
+
+    private static float[] gatherRows(float[] x, int width, int[] rows) {
+        float[] out = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, rows[i] * width, out, i * width, width);
+        }
+        return out;
+    }
+
+    /** Parameters in total and used per token (embedding and LM head counted once each). */
+    public ParameterCount parameterCount() {
+        long hidden = config.hiddenSize();
+        long attention = hidden * config.headDim() * (2L * config.numHeads() + 2L * config.numKvHeads());
+        if (config.attentionBias()) {
+            attention += (long) config.headDim() * (config.numHeads() + 2L * config.numKvHeads());
+        }
+        attention += switch (config.qkNorm()) {
+            case WHOLE_PROJECTION -> (long) config.headDim() * (config.numHeads() + config.numKvHeads());
+            case PER_HEAD -> 2L * config.headDim();
+            case NONE -> 0;
+        };
+        long total = (long) config.vocabSize() * hidden * (config.tieWordEmbeddings() ? 1 : 2) + hidden;
+        long active = total;
+        for (int l = 0; l < config.numLayers(); l++) {
+            long common = attention + 2 * hidden;
+            total += common;
+            active += common;
+            if (config.isMoeLayer(l)) {
+                long expert = 3 * hidden * config.expertIntermediate();
+                long shared = 3 * hidden * config.sharedIntermediate() + (config.sharedExpertGated() ? hidden : 0);
+                long router = hidden * config.numExperts();
+                total += router + expert * config.numExperts() + shared;
+                active += router + expert * config.topK() + shared;
+            } else {
+                long dense = 3 * hidden * config.denseIntermediate();
+                total += dense;
+                active += dense;
+            }
+        }
+        return new ParameterCount(total, active);
+    }
+
+    /** Number of parameters, in total and active for one token under native routing. */
+    public record ParameterCount(long total, long activePerToken) {
+    }
+}

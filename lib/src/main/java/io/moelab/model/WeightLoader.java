@@ -1,0 +1,101 @@
+package io.moelab.model;
+
+import io.moelab.model.checkpoint.Checkpoint;
+import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads every tensor a family needs from a checkpoint, checking its shape against the config,
+ * into float32 ND4J arrays (matrices) or float[] (norm weights and biases).
+ */
+final class WeightLoader {
+    private final MoeConfig config;
+    private final Checkpoint checkpoint;
+
+    WeightLoader(MoeConfig config, Checkpoint checkpoint) {
+        this.config = config;
+        this.checkpoint = checkpoint;
+    }
+
+    MoeModel load(Path directory) {
+        int hidden = config.hiddenSize();
+        float[] embedding = vector("model.embed_tokens.weight", config.vocabSize(), hidden);
+        DecoderLayer[] layers = new DecoderLayer[config.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = layer(l);
+        }
+        float[] finalNorm = vector("model.norm.weight", hidden);
+        INDArray lmHead = config.tieWordEmbeddings() && !checkpoint.has("lm_head.weight")
+                ? MatrixOps.matrix(embedding, config.vocabSize(), hidden)
+                : matrix("lm_head.weight", config.vocabSize(), hidden);
+        return new MoeModel(config, directory, embedding, layers, finalNorm, lmHead);
+    }
+
+    private DecoderLayer layer(int l) {
+        int hidden = config.hiddenSize();
+        String p = ModelFamily.layerPrefix(l);
+        AttentionWeights attention = attention(p + "self_attn.");
+        float[] inputNorm = vector(p + "input_layernorm.weight", hidden);
+        float[] postNorm = vector(p + "post_attention_layernorm.weight", hidden);
+        if (!config.isMoeLayer(l)) {
+            SwiGlu dense = swiGlu(ModelFamily.denseMlpWeights(l), config.denseIntermediate());
+            return new DecoderLayer(inputNorm, postNorm, attention, dense, null, null, null, null);
+        }
+        ModelFamily family = config.family();
+        INDArray router = matrix(family.routerWeight(l), config.numExperts(), hidden);
+        SwiGlu[] experts = new SwiGlu[config.numExperts()];
+        for (int e = 0; e < experts.length; e++) {
+            experts[e] = swiGlu(family.expertWeights(l, e), config.expertIntermediate());
+        }
+        SwiGlu shared = config.sharedIntermediate() == 0 ? null
+                : swiGlu(family.sharedExpertWeights(l), config.sharedIntermediate());
+        INDArray sharedGate = config.sharedExpertGated() ? matrix(family.sharedExpertGateWeight(l), 1, hidden) : null;
+        return new DecoderLayer(inputNorm, postNorm, attention, null, router, experts, shared, sharedGate);
+    }
+
+    private AttentionWeights attention(String p) {
+        int hidden = config.hiddenSize();
+        int qWidth = config.numHeads() * config.headDim();
+        int kvWidth = config.numKvHeads() * config.headDim();
+        INDArray q = matrix(p + "q_proj.weight", qWidth, hidden);
+        INDArray k = matrix(p + "k_proj.weight", kvWidth, hidden);
+        INDArray v = matrix(p + "v_proj.weight", kvWidth, hidden);
+        INDArray o = matrix(p + "o_proj.weight", hidden, qWidth);
+        boolean bias = config.attentionBias();
+        float[] qBias = bias ? vector(p + "q_proj.bias", qWidth) : null;
+        float[] kBias = bias ? vector(p + "k_proj.bias", kvWidth) : null;
+        float[] vBias = bias ? vector(p + "v_proj.bias", kvWidth) : null;
+        float[] qNorm = null;
+        float[] kNorm = null;
+        switch (config.qkNorm()) {
+            case WHOLE_PROJECTION -> {
+                qNorm = vector(p + "q_norm.weight", qWidth);
+                kNorm = vector(p + "k_norm.weight", kvWidth);
+            }
+            case PER_HEAD -> {
+                qNorm = vector(p + "q_norm.weight", config.headDim());
+                kNorm = vector(p + "k_norm.weight", config.headDim());
+            }
+            case NONE -> { }
+        }
+        return new AttentionWeights(q, k, v, o, qBias, kBias, vBias, qNorm, kNorm);
+    }
+
+    private SwiGlu swiGlu(String[] names, int intermediate) {
+        int hidden = config.hiddenSize();
+        return new SwiGlu(matrix(names[0], intermediate, hidden), matrix(names[1], intermediate, hidden),
+                matrix(names[2], hidden, intermediate));
+    }
+
+    private INDArray matrix(String name, long rows, long cols) {
+        INDArray array = Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
+        checkpoint.floatsInto(name, array.data().asNioFloat(), rows, cols);
+        return array;
+    }
+
+    private float[] vector(String name, long... shape) {
+        return checkpoint.floats(name, shape);
+    }
+}

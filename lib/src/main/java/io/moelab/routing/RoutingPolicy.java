@@ -1,0 +1,20 @@
+package io.moelab.routing;
+
+import io.moelab.model.MoeConfig;
+
+/**
+ * Decides, from a MoE layer's router logits, which experts each token uses and with which gates.
+ * The model calls it once per MoE layer and batch; implementations must be stateless or
+ * thread-confined, and deterministic for a given input.
+ */
+public interface RoutingPolicy {
+
+    /**
+     * @param layer        decoder layer index
+     * @param routerLogits row-major [tokens × config.numExperts()] logits before softmax
+     */
+    RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config);
+
+    /** The short spec string this policy is written as in tables, e.g. {@code native}. */
+    String spec();
+}

@@ -1,0 +1,25 @@
+package io.moelab.routing;
+
+/** Top-k selection over a short row (expert counts are small, so a partial selection sort wins). */
+public final class TopK {
+    private TopK() {
+    }
+
+    /**
+     * Writes into {@code out[outOffset..+k)} the indices of the k largest of
+     * {@code values[offset..offset+n)}, descending; equal values keep the lower index first.
+     */
+    public static void select(float[] values, int offset, int n, int k, int[] out, int outOffset) {
+        boolean[] taken = new boolean[n];
+        for (int s = 0; s < k; s++) {
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                if (!taken[i] && (best < 0 || values[offset + i] > values[offset + best])) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            out[outOffset + s] = best;
+        }
+    }
+}
