@@ -1,5 +1,6 @@
 package io.moelab.model.checkpoint;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.MoelabInputException;
@@ -127,8 +128,10 @@ public final class Checkpoint implements AutoCloseable {
         JsonNode weightMap;
         try {
             weightMap = JSON.readTree(index.toFile()).path("weight_map");
+        } catch (JacksonException e) {
+            throw new MoelabInputException(index + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new MoelabInputException(index + ": not valid JSON: " + e.getMessage(), e);
+            throw new MoelabInputException(index + ": cannot read: " + e.getMessage(), e);
         }
         if (!weightMap.isObject() || weightMap.isEmpty()) {
             throw new MoelabInputException(index + ": expected a non-empty \"weight_map\" object of tensor -> file");

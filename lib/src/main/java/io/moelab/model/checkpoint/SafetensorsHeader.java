@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.moelab.MoelabInputException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,12 +39,11 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
             root = JSON.readTree(json);
         } catch (JacksonException e) {
             throw new MoelabInputException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MoelabInputException(file + ": header cannot be parsed: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new MoelabInputException(file + ": header must be a JSON object, found "
-                    + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+            throw new MoelabInputException(file + ": header must be a JSON object, found " + typeOf(root));
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = Map.of();
@@ -60,10 +60,14 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
         return new SafetensorsHeader(Collections.unmodifiableMap(tensors), metadata);
     }
 
+    private static String typeOf(JsonNode node) {
+        return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
     private static Map<String, String> parseMetadata(Path file, JsonNode node) {
         if (!node.isObject()) {
             throw new MoelabInputException(file + ": " + METADATA_KEY + " must be an object of strings, found "
-                    + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+                    + typeOf(node));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -80,7 +84,7 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     private static TensorInfo parseTensor(Path file, String name, JsonNode entry, long dataSize) {
         String where = file + ": tensor '" + name + "'";
         if (!entry.isObject()) {
-            throw new MoelabInputException(where + ": entry must be an object with dtype, shape and data_offsets, found "
+            throw new MoelabInputException(where + ": expected an object with dtype, shape and data_offsets, found "
                     + entry);
         }
         JsonNode dtypeNode = entry.get("dtype");

@@ -48,8 +48,9 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Adds the little-endian bytes from the buffer's position to its limit, copied bit-exactly when the file is written.
-     * The buffer is not copied now (so a mapped tensor costs no heap): do not change its contents before writing.
+     * Adds the little-endian bytes from the buffer's position to its limit, copied bit-exactly when the file is
+     * written. The buffer is not copied now (so a mapped tensor costs no heap): do not change its contents before
+     * writing.
      */
     public SafetensorsWriter addRaw(String name, DType dtype, long[] shape, ByteBuffer littleEndianBytes) {
         long expectedBytes = Math.multiplyExact(numel(shape), dtype.byteSize());
@@ -92,8 +93,8 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Writes {@code model-00001-of-0000N.safetensors}... into {@code dir}, starting a new shard whenever the next tensor
-     * would take the current one past {@code maxShardBytes} (a bigger tensor gets a shard of its own), plus
+     * Writes {@code model-00001-of-0000N.safetensors}... into {@code dir}, starting a new shard whenever the next
+     * tensor would take the current one past {@code maxShardBytes} (a bigger tensor gets a shard of its own), plus
      * {@code model.safetensors.index.json}. A checkpoint that fits in one shard is written as plain
      * {@code model.safetensors} without an index, as transformers does.
      */

@@ -49,7 +49,8 @@ class CheckpointTest {
                 Checkpoint shards = Checkpoint.open(sharded)) {
             assertEquals(single.tensorNames(), shards.tensorNames());
             for (String name : single.tensorNames()) {
-                assertEquals(index.path("weight_map").path(name).asText(), shards.fileOf(name).getFileName().toString());
+                String shardName = shards.fileOf(name).getFileName().toString();
+                assertEquals(index.path("weight_map").path(name).asText(), shardName);
                 assertArrayEquals(single.floats(name), shards.floats(name, single.info(name).shape()), name);
             }
             assertEquals(DType.F32, shards.dominantDType());
