@@ -56,16 +56,24 @@ public record MoeConfig(
         if (!Files.isRegularFile(configJson)) {
             throw new MoelabInputException(configJson + ": no such file (a Hugging Face model directory needs config.json)");
         }
-        JsonNode root;
         try {
-            root = JSON.readTree(configJson.toFile());
+            return fromJson(Files.readString(configJson), configJson.toString());
         } catch (IOException e) {
-            throw new MoelabInputException(configJson + ": not valid JSON: " + e.getMessage(), e);
+            throw new MoelabInputException(configJson + ": cannot read: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new MoelabInputException(configJson + ": expected a JSON object");
+    }
+
+    /** Parses config.json text; {@code source} names it in error messages. */
+    public static MoeConfig fromJson(String json, String source) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !root.isObject()) {
+                throw new MoelabInputException(source + ": expected a JSON object");
+            }
+            return parse(root, source);
+        } catch (IOException e) {
+            throw new MoelabInputException(source + ": not valid JSON: " + e.getMessage(), e);
         }
-        return parse(root, configJson.toString());
     }
 
     static MoeConfig parse(JsonNode root, String source) {
@@ -172,6 +180,43 @@ public record MoeConfig(
     public int lastMoeLayer() {
         int[] moe = moeLayerIndices();
         return moe.length == 0 ? -1 : moe[moe.length - 1];
+    }
+
+    /** Parameters in total and used per token (embedding and LM head counted once each). */
+    public ParameterCount parameterCount() {
+        long hidden = hiddenSize;
+        long attention = hidden * headDim * (2L * numHeads + 2L * numKvHeads);
+        if (attentionBias) {
+            attention += (long) headDim * (numHeads + 2L * numKvHeads);
+        }
+        attention += switch (qkNorm) {
+            case WHOLE_PROJECTION -> (long) headDim * (numHeads + numKvHeads);
+            case PER_HEAD -> 2L * headDim;
+            case NONE -> 0;
+        };
+        long total = (long) vocabSize * hidden * (tieWordEmbeddings ? 1 : 2) + hidden;
+        long active = total;
+        for (int l = 0; l < numLayers; l++) {
+            long common = attention + 2 * hidden;
+            total += common;
+            active += common;
+            if (isMoeLayer(l)) {
+                long expert = 3 * hidden * expertIntermediate;
+                long shared = 3 * hidden * sharedIntermediate + (sharedExpertGated ? hidden : 0);
+                long router = hidden * numExperts;
+                total += router + expert * numExperts + shared;
+                active += router + expert * topK + shared;
+            } else {
+                long dense = 3 * hidden * denseIntermediate;
+                total += dense;
+                active += dense;
+            }
+        }
+        return new ParameterCount(total, active);
+    }
+
+    /** Number of parameters, in total and active for one token under native routing. */
+    public record ParameterCount(long total, long activePerToken) {
     }
 
     /** Reads config.json fields with errors that name the file, the field and what was expected. */

@@ -47,8 +47,13 @@ public final class MoeModel {
     public static MoeModel load(Path directory) {
         MoeConfig config = MoeConfig.load(directory.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(directory)) {
-            return new WeightLoader(config, checkpoint).load(directory);
+            return new WeightLoader(config, WeightSource.of(checkpoint)).load(directory);
         }
+    }
+
+    /** A model with Hugging Face's default random init, seeded (for benchmarks and experiments from scratch). */
+    public static MoeModel randomlyInitialised(MoeConfig config, long seed) {
+        return new WeightLoader(config, new RandomWeights(seed)).load(null);
     }
 
     public MoeConfig config() {
@@ -287,40 +292,4 @@ public final class MoeModel {
         return out;
     }
 
-    /** Parameters in total and used per token (embedding and LM head counted once each). */
-    public ParameterCount parameterCount() {
-        long hidden = config.hiddenSize();
-        long attention = hidden * config.headDim() * (2L * config.numHeads() + 2L * config.numKvHeads());
-        if (config.attentionBias()) {
-            attention += (long) config.headDim() * (config.numHeads() + 2L * config.numKvHeads());
-        }
-        attention += switch (config.qkNorm()) {
-            case WHOLE_PROJECTION -> (long) config.headDim() * (config.numHeads() + config.numKvHeads());
-            case PER_HEAD -> 2L * config.headDim();
-            case NONE -> 0;
-        };
-        long total = (long) config.vocabSize() * hidden * (config.tieWordEmbeddings() ? 1 : 2) + hidden;
-        long active = total;
-        for (int l = 0; l < config.numLayers(); l++) {
-            long common = attention + 2 * hidden;
-            total += common;
-            active += common;
-            if (config.isMoeLayer(l)) {
-                long expert = 3 * hidden * config.expertIntermediate();
-                long shared = 3 * hidden * config.sharedIntermediate() + (config.sharedExpertGated() ? hidden : 0);
-                long router = hidden * config.numExperts();
-                total += router + expert * config.numExperts() + shared;
-                active += router + expert * config.topK() + shared;
-            } else {
-                long dense = 3 * hidden * config.denseIntermediate();
-                total += dense;
-                active += dense;
-            }
-        }
-        return new ParameterCount(total, active);
-    }
-
-    /** Number of parameters, in total and active for one token under native routing. */
-    public record ParameterCount(long total, long activePerToken) {
-    }
 }

@@ -1,22 +1,22 @@
 package io.moelab.model;
 
-import io.moelab.model.checkpoint.Checkpoint;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads every tensor a family needs from a checkpoint, checking its shape against the config,
- * into float32 ND4J arrays (matrices) or float[] (norm weights and biases).
+ * Reads every tensor a family needs, checking its shape against the config, into float32 ND4J
+ * arrays (matrices) or float[] (norm weights, biases, the embedding table).
  */
 final class WeightLoader {
     private final MoeConfig config;
-    private final Checkpoint checkpoint;
+    private final WeightSource weights;
 
-    WeightLoader(MoeConfig config, Checkpoint checkpoint) {
+    WeightLoader(MoeConfig config, WeightSource weights) {
         this.config = config;
-        this.checkpoint = checkpoint;
+        this.weights = weights;
     }
 
     MoeModel load(Path directory) {
@@ -27,7 +27,7 @@ final class WeightLoader {
             layers[l] = layer(l);
         }
         float[] finalNorm = vector("model.norm.weight", hidden);
-        INDArray lmHead = config.tieWordEmbeddings() && !checkpoint.has("lm_head.weight")
+        INDArray lmHead = config.tieWordEmbeddings() && !weights.has("lm_head.weight")
                 ? MatrixOps.matrix(embedding, config.vocabSize(), hidden)
                 : matrix("lm_head.weight", config.vocabSize(), hidden);
         return new MoeModel(config, directory, embedding, layers, finalNorm, lmHead);
@@ -91,11 +91,17 @@ final class WeightLoader {
 
     private INDArray matrix(String name, long rows, long cols) {
         INDArray array = Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
-        checkpoint.floatsInto(name, array.data().asNioFloat(), rows, cols);
+        weights.read(name, array.data().asNioFloat(), rows, cols);
         return array;
     }
 
     private float[] vector(String name, long... shape) {
-        return checkpoint.floats(name, shape);
+        long count = 1;
+        for (long dim : shape) {
+            count *= dim;
+        }
+        float[] values = new float[Math.toIntExact(count)];
+        weights.read(name, FloatBuffer.wrap(values), shape);
+        return values;
     }
 }

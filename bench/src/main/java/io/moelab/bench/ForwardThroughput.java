@@ -1,0 +1,159 @@
+package io.moelab.bench;
+
+import io.moelab.model.ForwardOptions;
+import io.moelab.model.MoeConfig;
+import io.moelab.model.MoeModel;
+import io.moelab.model.TokenBatch;
+import io.moelab.routing.RoutingObserver;
+import io.moelab.routing.LayerRouting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Forward throughput of the runtime on the issue's bench config (Mixtral, vocab 32000, hidden
+ * 512, expert width 1408, 4 layers, 8/8 heads, 8 experts top-2, float32, random weights,
+ * batch 8 × 256, no KV cache). Threads come from OMP_NUM_THREADS, fixed at JVM start, so
+ * bench/run-forward.sh runs this once per thread count, side by side with PyTorch.
+ *
+ * <p>Prints one JSON line: tokens/s (median of timed runs), the share of forward time spent in
+ * expert matmuls (the same gemm shapes, with the routed token counts of the real run, timed
+ * alone), achieved GFLOP/s and the sgemm peak measured in the same JVM.
+ */
+public final class ForwardThroughput {
+    private static final String CONFIG = """
+            {"model_type": "mixtral", "vocab_size": 32000, "hidden_size": 512, "intermediate_size": 1408,
+             "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 8,
+             "num_local_experts": 8, "num_experts_per_tok": 2, "rope_theta": 1000000.0,
+             "rms_norm_eps": 1e-5, "max_position_embeddings": 4096, "torch_dtype": "float32"}""";
+    private static final int BATCH = 8;
+    private static final int LENGTH = 256;
+
+    public static void main(String[] args) {
+        int warmups = 2;
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        MoeConfig config = MoeConfig.fromJson(CONFIG, "bench config");
+        MoeModel model = MoeModel.randomlyInitialised(config, 0);
+        Random random = new Random(1);
+        int[][] sequences = new int[BATCH][LENGTH];
+        for (int[] sequence : sequences) {
+            for (int i = 0; i < LENGTH; i++) {
+                sequence[i] = random.nextInt(config.vocabSize());
+            }
+        }
+        TokenBatch batch = TokenBatch.of(sequences);
+        ExpertLoad load = new ExpertLoad();
+        model.forward(batch, ForwardOptions.builder().observe(load).build());
+        for (int i = 1; i < warmups; i++) {
+            model.forward(batch);
+        }
+        double[] seconds = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long start = System.nanoTime();
+            model.forward(batch);
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        double median = median(seconds);
+        int tokens = batch.totalTokens();
+        double expertSeconds = expertMatmulSeconds(config, load.tokensPerExpert);
+        double flops = forwardFlops(config, load.tokensPerExpert, tokens);
+        double peak = sgemmPeakGflops();
+        System.out.printf(java.util.Locale.ROOT,
+                "{\"threads\":%s,\"tokens\":%d,\"median_s\":%.4f,\"tokens_per_s\":%.1f,\"expert_matmul_share\":%.3f,"
+                        + "\"forward_gflops\":%.1f,\"sgemm_peak_gflops\":%.1f,\"runs_s\":%s}%n",
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), tokens, median, tokens / median,
+                expertSeconds / median, flops / median / 1e9, peak, Arrays.toString(seconds));
+    }
+
+    /** Records how many tokens each expert of each layer got in the real forward. */
+    private static final class ExpertLoad implements RoutingObserver {
+        final List<int[]> tokensPerExpert = new ArrayList<>();
+
+        @Override
+        public void onMoeLayer(LayerRouting routing) {
+            int[] counts = new int[routing.decision().numExperts()];
+            for (int t = 0; t < routing.decision().tokens(); t++) {
+                for (int s = 0; s < routing.decision().count(t); s++) {
+                    counts[routing.decision().expert(t, s)]++;
+                }
+            }
+            tokensPerExpert.add(counts);
+        }
+    }
+
+    /** The expert gemms of one forward (3 per expert per layer, at the routed token counts), timed alone. */
+    private static double expertMatmulSeconds(MoeConfig config, List<int[]> tokensPerExpert) {
+        int hidden = config.hiddenSize();
+        int width = config.expertIntermediate();
+        INDArray gateWeight = Nd4j.rand(DataType.FLOAT, width, hidden);
+        INDArray upWeight = Nd4j.rand(DataType.FLOAT, width, hidden);
+        INDArray downWeight = Nd4j.rand(DataType.FLOAT, hidden, width);
+        List<INDArray> inputs = new ArrayList<>();
+        for (int[] layer : tokensPerExpert) {
+            for (int n : layer) {
+                if (n > 0) {
+                    inputs.add(Nd4j.rand(DataType.FLOAT, n, hidden));
+                }
+            }
+        }
+        double[] seconds = new double[5];
+        for (int r = 0; r < seconds.length; r++) {
+            long start = System.nanoTime();
+            for (INDArray x : inputs) {
+                long n = x.size(0);
+                INDArray gate = Nd4j.create(DataType.FLOAT, n, width);
+                INDArray up = Nd4j.create(DataType.FLOAT, n, width);
+                INDArray down = Nd4j.create(DataType.FLOAT, n, hidden);
+                Nd4j.matmul(x, gateWeight, gate, false, true, false);
+                Nd4j.matmul(x, upWeight, up, false, true, false);
+                Nd4j.matmul(gate, downWeight, down, false, true, false);
+            }
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        return median(seconds);
+    }
+
+    private static double forwardFlops(MoeConfig config, List<int[]> tokensPerExpert, int tokens) {
+        double hidden = config.hiddenSize();
+        double qkvo = 2 * hidden * config.headDim() * (2.0 * config.numHeads() + 2.0 * config.numKvHeads());
+        double attentionScores = 0;
+        for (int i = 0; i < LENGTH; i++) {
+            attentionScores += 2.0 * 2 * config.numHeads() * config.headDim() * (i + 1);
+        }
+        attentionScores *= BATCH;
+        double flops = 0;
+        for (int[] layer : tokensPerExpert) {
+            flops += tokens * (qkvo + 2 * hidden * config.numExperts()) + attentionScores;
+            for (int n : layer) {
+                flops += 2.0 * n * 3 * hidden * config.expertIntermediate();
+            }
+        }
+        return flops + 2.0 * tokens * hidden * config.vocabSize();
+    }
+
+    /** sgemm GFLOP/s on one of the forward's own shapes, [2048 × 512] · [512 × 1408], preallocated. */
+    private static double sgemmPeakGflops() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, BATCH * LENGTH, 512);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 1408, 512);
+        INDArray c = Nd4j.create(DataType.FLOAT, BATCH * LENGTH, 1408);
+        double[] seconds = new double[7];
+        for (int r = 0; r < seconds.length + 2; r++) {
+            long start = System.nanoTime();
+            Nd4j.matmul(a, b, c, false, true, false);
+            if (r >= 2) {
+                seconds[r - 2] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return 2.0 * BATCH * LENGTH * 512 * 1408 / median(seconds) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,26 @@
+package io.moelab.model;
+
+import io.moelab.model.checkpoint.Checkpoint;
+import java.nio.FloatBuffer;
+
+/** Where a model's float32 weights come from: a checkpoint on disk, or a seeded random init. */
+interface WeightSource {
+    boolean has(String name);
+
+    /** Fills {@code destination} with the tensor, after checking it has {@code shape}. */
+    void read(String name, FloatBuffer destination, long... shape);
+
+    static WeightSource of(Checkpoint checkpoint) {
+        return new WeightSource() {
+            @Override
+            public boolean has(String name) {
+                return checkpoint.has(name);
+            }
+
+            @Override
+            public void read(String name, FloatBuffer destination, long... shape) {
+                checkpoint.floatsInto(name, destination, shape);
+            }
+        };
+    }
+}
