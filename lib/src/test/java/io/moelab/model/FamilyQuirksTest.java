@@ -64,7 +64,6 @@ class FamilyQuirksTest {
         NaiveReference.Output expected = NaiveReference.of(dir).forward(IDS);
 
         double worst = NaiveReference.maxAbsDiff(expected.logits(), logits);
-        System.out.printf("model vs NaiveReference %s: max |Δ| %.3g%n", name, worst);
         assertTrue(worst <= TOLERANCE, name + ": logits max |Δ| " + worst + " > " + TOLERANCE);
         List<LayerRouting> layers = recorder.layers();
         assertEquals(expected.experts().size(), layers.size(), name + ": MoE layers");
@@ -139,7 +138,6 @@ class FamilyQuirksTest {
         Path dir = checkpoint(name);
         float[][] logits = MoeModel.load(dir).forward(TokenBatch.of(IDS)).logitsOf(0);
         double effect = NaiveReference.maxAbsDiff(otherBehaviour.apply(NaiveReference.of(dir)).forward(IDS).logits(), logits);
-        System.out.printf("quirk %s: other behaviour differs by %.3g%n", name, effect);
         assertTrue(effect > QUIRK_EFFECT, name + ": the other behaviour moves logits by only " + effect);
     }
 }

@@ -52,17 +52,16 @@ class HalfPrecisionCheckpointTest {
         }
         MoeModel halfModel = MoeModel.load(halfDir);
         MoeModel roundedModel = MoeModel.load(roundedDir);
-        float[][] originalLogits = null;
+        MoeModel originalModel = MoeModel.load(source);
+        double roundingEffect = 0;
         for (JsonNode c : SharedFixtures.vectors(source).get("cases")) {
             TokenBatch batch = TokenBatch.of(ints(c.get("input_ids")));
             float[][] halfLogits = halfModel.forward(batch).logitsOf(0);
             assertEquals(0.0, maxAbsDiff(roundedModel.forward(batch).logitsOf(0), halfLogits), half + " vs rounded float32");
-            originalLogits = halfLogits;
+            roundingEffect = Math.max(roundingEffect, maxAbsDiff(originalModel.forward(batch).logitsOf(0), halfLogits));
         }
-        // Rounding the weights must change something, or the comparison above proves nothing.
-        int[] longest = ints(SharedFixtures.vectors(source).get("cases").get(2).get("input_ids"));
-        float[][] unrounded = MoeModel.load(source).forward(TokenBatch.of(longest)).logitsOf(0);
-        assertTrue(maxAbsDiff(unrounded, originalLogits) > 0, half + " rounding changed nothing");
+        // Rounding the weights must change the logits, or the equality above proves nothing.
+        assertTrue(roundingEffect > 0, half + " rounding changed nothing");
     }
 
     /** Copies every tensor of {@code source}, transformed, as {@code dtype}, plus config.json. */
@@ -106,7 +105,6 @@ class HalfPrecisionCheckpointTest {
             }
             String where = c.get("source").get("document_id").asText();
             double logitError = maxAbsDiff(expectedLogits, logits);
-            System.out.printf("trained-moe %s: logits %.3g", where, logitError);
             assertTrue(logitError <= 1e-4, where + ": logits max |Δ| " + logitError);
             double routerError = 0;
             double layerError = 0;
@@ -132,7 +130,6 @@ class HalfPrecisionCheckpointTest {
                     }
                 }
             }
-            System.out.printf(", router %.3g, layer outputs %.3g (max |value| %.1f)%n", routerError, layerError, layerScale);
             assertTrue(routerError <= 1e-5, where + ": router logits max |Δ| " + routerError);
             assertTrue(layerError <= 1e-5 * layerScale, where + ": layer outputs max |Δ| " + layerError);
         }
