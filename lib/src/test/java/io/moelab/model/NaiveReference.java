@@ -209,8 +209,10 @@ final class NaiveReference {
             for (int e : chosen) {
                 chosenSum += probs[e];
             }
+            // DeepSeek-MoE v1's MoEGate renormalises only when top_k > 1; the other families always do when asked.
+            boolean renormalise = normTopkProb && !(family == ModelFamily.DEEPSEEK && config.topK() == 1);
             for (int e : chosen) {
-                double gate = normTopkProb ? probs[e] / chosenSum : probs[e];
+                double gate = renormalise ? probs[e] / chosenSum : probs[e];
                 for (int i = 0; i < hidden; i++) {
                     out[t][i] += gate * expertOutputs[e][t][i];
                 }

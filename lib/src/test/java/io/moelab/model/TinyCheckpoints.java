@@ -68,6 +68,8 @@ final class TinyCheckpoints {
             matrix(writer, random, p + "self_attn.k_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.v_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.o_proj.weight", hidden, qWidth);
+            // transformers' Llama-style attention also gives o_proj a bias under attention_bias; the
+            // runtime reads none, so none is written (see the o_proj.bias note in the commit log).
             if (config.attentionBias()) {
                 bias(writer, random, p + "self_attn.q_proj.bias", qWidth);
                 bias(writer, random, p + "self_attn.k_proj.bias", kvWidth);
