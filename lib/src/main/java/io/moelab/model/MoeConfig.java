@@ -21,6 +21,8 @@ import java.util.stream.IntStream;
  * @param sharedExpertGated Qwen2-MoE scales the shared expert by sigmoid(gate · x); DeepSeek does not
  * @param slidingWindow     attention window in tokens, 0 for none
  * @param clipQkv           OLMoE's clamp of q, k, v to ±clip; 0 for none
+ * @param attentionBias     q/k/v projections carry biases
+ * @param outputBias        o_proj carries a bias (Llama-style {@code attention_bias}; never in Qwen2-MoE)
  */
 public record MoeConfig(
         ModelFamily family,
@@ -35,6 +37,7 @@ public record MoeConfig(
         int maxPositions,
         int slidingWindow,
         boolean attentionBias,
+        boolean outputBias,
         QkNorm qkNorm,
         double clipQkv,
         int numExperts,
@@ -99,6 +102,7 @@ public record MoeConfig(
         boolean sharedGated = false;
         boolean normTopk;
         boolean bias = f.optionalBool("attention_bias", false);
+        boolean outputBias = bias;
         QkNorm qkNorm = QkNorm.NONE;
         int slidingWindow = 0;
         double clipQkv = 0;
@@ -124,7 +128,8 @@ public record MoeConfig(
                     moeLayers[l] = !mlpOnly.contains(l) && experts > 0 && (l + 1) % step == 0;
                 }
                 if (family == ModelFamily.QWEN2_MOE) {
-                    bias = true; // Qwen2-MoE's q/k/v projections always carry biases
+                    bias = true; // Qwen2-MoE's q/k/v projections always carry biases, o_proj never
+                    outputBias = false;
                     sharedInter = f.optionalInt("shared_expert_intermediate_size", 0);
                     sharedGated = sharedInter > 0;
                 } else {
@@ -144,7 +149,8 @@ public record MoeConfig(
                 expertInter = f.requiredInt("moe_intermediate_size");
                 denseInter = f.requiredInt("intermediate_size");
                 sharedInter = f.optionalInt("n_shared_experts", 0) * expertInter;
-                normTopk = f.optionalBool("norm_topk_prob", false);
+                // DeepSeek-MoE v1 renormalises only when top_k > 1 (a single gate keeps its probability).
+                normTopk = f.optionalBool("norm_topk_prob", false) && topK > 1;
                 String scoring = f.optionalText("scoring_func", "softmax");
                 if (!scoring.equals("softmax")) {
                     throw f.error("scoring_func", "'" + scoring + "' is not supported (DeepSeek-MoE v1 uses softmax)");
@@ -162,7 +168,7 @@ public record MoeConfig(
         }
         return new MoeConfig(family, f.requiredInt("vocab_size"), hidden, layers, heads, kvHeads, headDim,
                 f.optionalDouble("rope_theta", 10000.0), f.optionalDouble("rms_norm_eps", 1e-6),
-                f.optionalInt("max_position_embeddings", 4096), slidingWindow, bias, qkNorm, clipQkv,
+                f.optionalInt("max_position_embeddings", 4096), slidingWindow, bias, outputBias, qkNorm, clipQkv,
                 experts, topK, normTopk, expertInter, denseInter, sharedInter, sharedGated, moeLayers,
                 f.optionalBool("tie_word_embeddings", false), f.optionalInt("bos_token_id", -1),
                 f.optionalInt("eos_token_id", -1), f.optionalText("torch_dtype", "float32"));
@@ -188,6 +194,9 @@ public record MoeConfig(
         long attention = hidden * headDim * (2L * numHeads + 2L * numKvHeads);
         if (attentionBias) {
             attention += (long) headDim * (numHeads + 2L * numKvHeads);
+        }
+        if (outputBias) {
+            attention += hidden;
         }
         attention += switch (qkNorm) {
             case WHOLE_PROJECTION -> (long) headDim * (numHeads + numKvHeads);

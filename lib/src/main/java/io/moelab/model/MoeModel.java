@@ -88,7 +88,11 @@ public final class MoeModel {
             DecoderLayer layer = layers[l];
             float[] normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.inputNorm(), (float) config.rmsNormEps());
             float[] attention = attention(l, layer, normed, batch, positions, cache, masks);
-            MatrixOps.addInPlace(x, MatrixOps.linear(attention, tokens, layer.attention().o()));
+            float[] projected = MatrixOps.linear(attention, tokens, layer.attention().o());
+            if (layer.attention().oBias() != null) {
+                MatrixOps.addRowBias(projected, tokens, layer.attention().oBias());
+            }
+            MatrixOps.addInPlace(x, projected);
             normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.postAttentionNorm(), (float) config.rmsNormEps());
             float[] mlp = layer.isMoe()
                     ? moe(l, moeLayer++, layer, normed, batch, positions, options)

@@ -67,6 +67,7 @@ final class WeightLoader {
         float[] qBias = bias ? vector(p + "q_proj.bias", qWidth) : null;
         float[] kBias = bias ? vector(p + "k_proj.bias", kvWidth) : null;
         float[] vBias = bias ? vector(p + "v_proj.bias", kvWidth) : null;
+        float[] oBias = config.outputBias() ? vector(p + "o_proj.bias", hidden) : null;
         float[] qNorm = null;
         float[] kNorm = null;
         switch (config.qkNorm()) {
@@ -80,7 +81,7 @@ final class WeightLoader {
             }
             case NONE -> { }
         }
-        return new AttentionWeights(q, k, v, o, qBias, kBias, vBias, qNorm, kNorm);
+        return new AttentionWeights(q, k, v, o, qBias, kBias, vBias, oBias, qNorm, kNorm);
     }
 
     private SwiGlu swiGlu(String[] names, int intermediate) {

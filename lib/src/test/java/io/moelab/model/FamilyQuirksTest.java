@@ -37,7 +37,8 @@ class FamilyQuirksTest {
             "olmoe", TinyCheckpoints.OLMOE,
             "olmoe_clipped", TinyCheckpoints.OLMOE_CLIPPED,
             "deepseek", TinyCheckpoints.DEEPSEEK,
-            "deepseek_unnormalised", TinyCheckpoints.DEEPSEEK_UNNORMALISED);
+            "deepseek_unnormalised", TinyCheckpoints.DEEPSEEK_UNNORMALISED,
+            "deepseek_top1", TinyCheckpoints.DEEPSEEK_TOP1);
     private static final Map<String, Path> WRITTEN = new HashMap<>();
 
     @TempDir
@@ -55,7 +56,7 @@ class FamilyQuirksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3_moe", "olmoe", "olmoe_clipped", "deepseek", "deepseek_unnormalised"})
+    @ValueSource(strings = {"qwen3_moe", "olmoe", "olmoe_clipped", "deepseek", "deepseek_unnormalised", "deepseek_top1"})
     void modelMatchesNaiveReference(String name) {
         Path dir = checkpoint(name);
         RoutingRecorder recorder = new RoutingRecorder();

@@ -154,7 +154,11 @@ final class NaiveReference {
                 }
             }
         }
-        return linear(context, matrix(weights, p + "o_proj.weight", hidden, heads * d));
+        double[][] out = linear(context, matrix(weights, p + "o_proj.weight", hidden, heads * d));
+        if (config.outputBias()) {
+            addBias(out, vector(weights, p + "o_proj.bias", hidden));
+        }
+        return out;
     }
 
     /**

@@ -40,6 +40,9 @@ final class TinyCheckpoints {
              "num_experts_per_tok": 2, "first_k_dense_replace": 1, "moe_layer_freq": 1, "norm_topk_prob": true,
              "scoring_func": "softmax", "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "max_position_embeddings": 64}""";
 
+    /** top_k 1 with norm_topk_prob: DeepSeek keeps the single gate's probability instead of renormalising to 1. */
+    static final String DEEPSEEK_TOP1 = DEEPSEEK.replace("\"num_experts_per_tok\": 2", "\"num_experts_per_tok\": 1");
+
     static final String DEEPSEEK_UNNORMALISED = DEEPSEEK.replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false");
 
     /**
@@ -68,12 +71,13 @@ final class TinyCheckpoints {
             matrix(writer, random, p + "self_attn.k_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.v_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.o_proj.weight", hidden, qWidth);
-            // transformers' Llama-style attention also gives o_proj a bias under attention_bias; the
-            // runtime reads none, so none is written (see the o_proj.bias note in the commit log).
             if (config.attentionBias()) {
                 bias(writer, random, p + "self_attn.q_proj.bias", qWidth);
                 bias(writer, random, p + "self_attn.k_proj.bias", kvWidth);
                 bias(writer, random, p + "self_attn.v_proj.bias", kvWidth);
+            }
+            if (config.outputBias()) { // Llama-style attention_bias also gives o_proj a bias
+                bias(writer, random, p + "self_attn.o_proj.bias", hidden);
             }
             switch (config.family()) {
                 case QWEN3_MOE -> { // one weight of head_dim, shared by every head
