@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ByteTokenizerTest {
@@ -20,9 +22,9 @@ class ByteTokenizerTest {
     void multiByteUtf8RoundTrips() {
         String text = "naïve 東京 🙂 ok";
         int[] ids = tokenizer.encode(text);
-        assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, ids.length);
+        assertEquals(text.getBytes(StandardCharsets.UTF_8).length, ids.length);
         // 'ï' is two bytes, '東' three, '🙂' four: all ids are unsigned bytes.
-        assertArrayEquals(new int[] {0xC3, 0xAF}, java.util.Arrays.copyOfRange(ids, 2, 4));
+        assertArrayEquals(new int[] {0xC3, 0xAF}, Arrays.copyOfRange(ids, 2, 4));
         for (int id : ids) {
             assertTrue(id >= 0 && id < 256, "id " + id);
         }
@@ -32,7 +34,7 @@ class ByteTokenizerTest {
     @Test
     void truncatedCharacterDecodesToReplacementInsteadOfFailing() {
         int[] ids = tokenizer.encode("a東");
-        int[] cut = java.util.Arrays.copyOf(ids, ids.length - 1);
+        int[] cut = Arrays.copyOf(ids, ids.length - 1);
         assertEquals("a\uFFFD", tokenizer.decode(cut));
     }
 
