@@ -14,13 +14,20 @@ final class MatrixOps {
     private MatrixOps() {
     }
 
+    /**
+     * Copies row-major floats into a new c-order matrix with one bulk copy. (Nd4j.create(float[])
+     * zero-fills the buffer first and then copies element by element: ~20% of a forward pass.)
+     */
     static INDArray matrix(float[] rowMajor, int rows, int cols) {
-        return Nd4j.create(rowMajor, new long[] {rows, cols}, 'c');
+        INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c');
+        matrix.data().asNioFloat().put(rowMajor, 0, rows * cols);
+        return matrix;
     }
 
     /** {@code x · Wᵀ} for x [rows × in] and a weight stored as Hugging Face does, [out × in]. */
     static INDArray timesTransposed(INDArray x, INDArray weight) {
-        INDArray y = Nd4j.create(DataType.FLOAT, x.size(0), weight.size(0));
+        // Uninitialised is safe: the product overwrites every element (beta = 0).
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), weight.size(0)}, 'c');
         Nd4j.matmul(x, weight, y, false, true, false);
         return y;
     }
@@ -38,7 +45,9 @@ final class MatrixOps {
 
     static float[] toFloats(INDArray array) {
         INDArray dense = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
-        return dense.data().asFloat();
+        float[] out = new float[Math.toIntExact(dense.length())];
+        dense.data().asNioFloat().get(out);
+        return out;
     }
 
     /** HF RMSNorm over each row of width {@code width}: {@code w ⊙ x / sqrt(mean(x²) + eps)} in float32. */

@@ -11,7 +11,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,6 +32,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code OMP_NUM_THREADS}. An instance is immutable after loading and may be shared by threads.
  */
 public final class MoeModel {
+    /**
+     * Every temporary of one decoder layer comes from this per-thread workspace, reset after each
+     * layer. Fresh off-heap buffers cost ~2 ms per MB here (page faults), which was a fifth of a
+     * forward pass; the workspace learns its size on the first layer and then reuses it.
+     */
+    private static final WorkspaceConfiguration LAYER_WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+    private static final String LAYER_WORKSPACE_ID = "moelab-decoder-layer";
     private final MoeConfig config;
     private final Path directory;
     private final float[] embeddingRows;
@@ -86,18 +106,20 @@ public final class MoeModel {
         int moeLayer = 0;
         for (int l = 0; l <= lastLayer; l++) {
             DecoderLayer layer = layers[l];
-            float[] normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.inputNorm(), (float) config.rmsNormEps());
-            float[] attention = attention(l, layer, normed, batch, positions, cache, masks);
-            float[] projected = MatrixOps.linear(attention, tokens, layer.attention().o());
-            if (layer.attention().oBias() != null) {
-                MatrixOps.addRowBias(projected, tokens, layer.attention().oBias());
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE, LAYER_WORKSPACE_ID)) {
+                float[] normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.inputNorm(), (float) config.rmsNormEps());
+                float[] attention = attention(l, layer, normed, batch, positions, cache, masks);
+                float[] projected = MatrixOps.linear(attention, tokens, layer.attention().o());
+                if (layer.attention().oBias() != null) {
+                    MatrixOps.addRowBias(projected, tokens, layer.attention().oBias());
+                }
+                MatrixOps.addInPlace(x, projected);
+                normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.postAttentionNorm(), (float) config.rmsNormEps());
+                float[] mlp = layer.isMoe()
+                        ? moe(l, moeLayer++, layer, normed, batch, positions, options)
+                        : MatrixOps.toFloats(layer.denseMlp().apply(MatrixOps.matrix(normed, tokens, hidden)));
+                MatrixOps.addInPlace(x, mlp);
             }
-            MatrixOps.addInPlace(x, projected);
-            normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.postAttentionNorm(), (float) config.rmsNormEps());
-            float[] mlp = layer.isMoe()
-                    ? moe(l, moeLayer++, layer, normed, batch, positions, options)
-                    : MatrixOps.toFloats(layer.denseMlp().apply(MatrixOps.matrix(normed, tokens, hidden)));
-            MatrixOps.addInPlace(x, mlp);
             if (options.keepLayerOutputs()) {
                 layerOutputs.add(x.clone());
             }
@@ -173,7 +195,6 @@ public final class MoeModel {
             rope.apply(k, t * kvHeads * headDim, kvHeads, headDim, positions[t]);
         }
         float[] out = new float[tokens * heads * headDim];
-        int groupSize = heads / kvHeads;
         double scale = Math.sqrt(headDim);
         for (int s = 0; s < batch.size(); s++) {
             int start = batch.start(s);
@@ -182,37 +203,55 @@ public final class MoeModel {
             cache.append(l, s, k, v, start, n);
             int total = past + n;
             INDArray mask = masks.computeIfAbsent(((long) n << 32) | past, key -> causalMask(n, past));
-            float[] keys = cache.keys(l, s);
-            float[] values = cache.values(l, s);
-            for (int g = 0; g < kvHeads; g++) {
-                INDArray keyHead = MatrixOps.matrix(headSlice(keys, 0, total, kvHeads, g, headDim), total, headDim);
-                INDArray valueHead = MatrixOps.matrix(headSlice(values, 0, total, kvHeads, g, headDim), total, headDim);
-                for (int h = g * groupSize; h < (g + 1) * groupSize; h++) {
-                    INDArray query = MatrixOps.matrix(headSlice(q, start, n, heads, h, headDim), n, headDim);
-                    INDArray scores = MatrixOps.timesTransposed(query, keyHead).divi(scale).addi(mask);
-                    Nd4j.exec(new SoftMax(scores, scores, 1));
-                    INDArray context = scores.mmul(valueHead);
-                    float[] c = MatrixOps.toFloats(context);
-                    for (int i = 0; i < n; i++) {
-                        System.arraycopy(c, i * headDim, out, ((start + i) * heads + h) * headDim, headDim);
-                    }
+            // All heads of a sequence in one batched product each: [heads × n × headDim] queries
+            // against [heads × total × headDim] keys, KV heads repeated for grouped-query attention.
+            INDArray query = headMajor(q, start, n, heads, heads, headDim);
+            INDArray keys = headMajor(cache.keys(l, s), 0, total, kvHeads, heads, headDim);
+            INDArray values = headMajor(cache.values(l, s), 0, total, kvHeads, heads, headDim);
+            INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, new long[] {heads, n, total}, 'c');
+            Nd4j.matmul(query, keys, scores, false, true, false);
+            scores.divi(scale);
+            Nd4j.exec(new BroadcastAddOp(scores, mask, scores, 1, 2));
+            Nd4j.exec(new SoftMax(scores, scores, 2));
+            INDArray context = Nd4j.createUninitialized(DataType.FLOAT, new long[] {heads, n, headDim}, 'c');
+            Nd4j.matmul(scores, values, context, false, false, false);
+            float[] c = MatrixOps.toFloats(context);
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(c, (h * n + i) * headDim, out, ((start + i) * heads + h) * headDim, headDim);
                 }
             }
         }
         return out;
     }
 
-    /** Rows {@code from..from+count} of head {@code head} from a [token][heads·headDim] array. */
-    private static float[] headSlice(float[] x, int from, int count, int heads, int head, int headDim) {
-        float[] out = new float[count * headDim];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(x, ((from + i) * heads + head) * headDim, out, i * headDim, headDim);
+    /**
+     * Rows {@code from..from+count} of a token-major [token][storedHeads·headDim] array as a
+     * head-major [heads × count × headDim] array; head h reads stored head h·storedHeads/heads.
+     */
+    private static INDArray headMajor(float[] x, int from, int count, int storedHeads, int heads, int headDim) {
+        float[] out = new float[heads * count * headDim];
+        int groupSize = heads / storedHeads;
+        for (int h = 0; h < heads; h++) {
+            int stored = h / groupSize;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(x, ((from + i) * storedHeads + stored) * headDim, out, (h * count + i) * headDim, headDim);
+            }
         }
-        return out;
+        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, new long[] {heads, count, headDim}, 'c');
+        array.data().asNioFloat().put(out);
+        return array;
     }
 
     /** Additive mask [n × past+n]: query i (position past+i) sees keys up to its position, within the sliding window. */
     private INDArray causalMask(int n, int past) {
+        // Reused by every layer, so it must outlive each layer's workspace.
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return buildCausalMask(n, past);
+        }
+    }
+
+    private INDArray buildCausalMask(int n, int past) {
         int total = past + n;
         int window = config.slidingWindow();
         float[] mask = new float[n * total];
@@ -251,7 +290,7 @@ public final class MoeModel {
             if (expertTokens.length == 0) {
                 continue;
             }
-            INDArray expertInput = Nd4j.create(gatherRows(normed, hidden, expertTokens), new long[] {expertTokens.length, hidden}, 'c');
+            INDArray expertInput = MatrixOps.matrix(gatherRows(normed, hidden, expertTokens), expertTokens.length, hidden);
             SwiGlu expert = layer.experts()[e];
             INDArray activation = expert.activation(expertInput);
             INDArray output = expert.project(activation);
@@ -265,7 +304,9 @@ public final class MoeModel {
                 }
             }
             if (wantOutputs || wantActivations) {
-                observed.add(new ExpertBatch(e, expertTokens, wantOutputs ? output : null, wantActivations ? activation : null));
+                // Observers may keep these past the layer, so they leave the layer's workspace.
+                observed.add(new ExpertBatch(e, expertTokens, wantOutputs ? output.detach() : null,
+                        wantActivations ? activation.detach() : null));
             }
         }
         if (layer.sharedExpert() != null) {

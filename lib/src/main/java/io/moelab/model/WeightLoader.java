@@ -91,7 +91,7 @@ final class WeightLoader {
     }
 
     private INDArray matrix(String name, long rows, long cols) {
-        INDArray array = Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
+        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
         weights.read(name, array.data().asNioFloat(), rows, cols);
         return array;
     }
