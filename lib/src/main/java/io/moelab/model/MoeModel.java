@@ -84,6 +84,27 @@ public final class MoeModel {
         return directory;
     }
 
+    /** Router weights of a MoE layer, row-major [experts × hidden]. */
+    public float[] routerWeights(int layer) {
+        return MatrixOps.toFloats(moeLayer(layer).router());
+    }
+
+    /**
+     * Runs one routed expert on arbitrary rows [n × hidden] and returns its {@code down_proj}
+     * output [n × hidden], e.g. to compare every expert on the same tokens.
+     */
+    public INDArray runExpert(int layer, int expert, INDArray rows) {
+        return moeLayer(layer).experts()[expert].apply(rows);
+    }
+
+    private DecoderLayer moeLayer(int layer) {
+        if (layer < 0 || layer >= layers.length || !layers[layer].isMoe()) {
+            throw new MoelabInputException("layer " + layer + " is not a MoE layer; MoE layers: "
+                    + java.util.Arrays.toString(config.moeLayerIndices()));
+        }
+        return layers[layer];
+    }
+
     public ForwardResult forward(TokenBatch batch) {
         return forward(batch, ForwardOptions.defaults());
     }
@@ -321,7 +342,7 @@ public final class MoeModel {
             }
         }
         if (!options.observers().isEmpty()) {
-            LayerRouting routing = new LayerRouting(l, moeLayer, batch, positions, routerLogits, decision, List.copyOf(observed));
+            LayerRouting routing = new LayerRouting(l, moeLayer, batch, positions, normed, routerLogits, decision, List.copyOf(observed));
             for (RoutingObserver observer : options.observers()) {
                 observer.onMoeLayer(routing);
             }

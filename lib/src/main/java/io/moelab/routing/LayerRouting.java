@@ -10,6 +10,7 @@ import java.util.List;
  * @param moeLayer      index among the MoE layers only (0 = first MoE layer)
  * @param batch         the packed tokens; token {@code t} of the decision is {@code batch.token(t)}
  * @param positions     each token's position in its sequence (KV-cache aware)
+ * @param input         the MoE block's input rows [tokens × hidden] (after the post-attention norm)
  * @param routerLogits  row-major [tokens × experts], before softmax
  * @param experts       per expert with at least one token; empty unless an observer asked for outputs or activations
  */
@@ -18,6 +19,7 @@ public record LayerRouting(
         int moeLayer,
         TokenBatch batch,
         int[] positions,
+        float[] input,
         float[] routerLogits,
         RoutingDecision decision,
         List<ExpertBatch> experts) {
