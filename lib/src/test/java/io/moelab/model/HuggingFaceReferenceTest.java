@@ -61,11 +61,15 @@ class HuggingFaceReferenceTest {
     }
 
     static void assertClose(float[] expected, float[] actual, String what) {
+        assertClose(expected, actual, what, TOLERANCE);
+    }
+
+    static void assertClose(float[] expected, float[] actual, String what, double tolerance) {
         assertEquals(expected.length, actual.length, what + ": length");
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
             worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
         }
-        assertTrue(worst <= TOLERANCE, what + ": max |Δ| " + worst + " > " + TOLERANCE);
+        assertTrue(worst <= tolerance, what + ": max |Δ| " + worst + " > " + tolerance);
     }
 }
