@@ -1,7 +1,6 @@
 package io.moelab.stats;
 
 import io.moelab.model.ForwardOptions;
-import io.moelab.model.MoeConfig;
 import io.moelab.model.MoeModel;
 import io.moelab.model.TokenBatch;
 import io.moelab.routing.ExpertBatch;
@@ -45,11 +44,27 @@ public final class RoutingStatsCollector implements RoutingObserver {
     private int previousMoeLayer = -1;
 
     public RoutingStatsCollector(MoeModel model, StatsOptions options) {
+        this(model, model.config().moeLayerIndices(), model.config().numExperts(), options);
+    }
+
+    /**
+     * A collector without a model, for routing replayed or built by hand; similarity sampling
+     * (which runs experts) is then not available.
+     *
+     * @param moeLayers decoder-layer index of each MoE layer, ascending
+     */
+    public RoutingStatsCollector(int[] moeLayers, int numExperts, StatsOptions options) {
+        this(null, moeLayers, numExperts, options);
+    }
+
+    private RoutingStatsCollector(MoeModel model, int[] moeLayers, int numExperts, StatsOptions options) {
+        if (model == null && options.similaritySampleRate() > 0) {
+            throw new IllegalArgumentException("expert-output similarity runs the experts: it needs a collector built with the model");
+        }
         this.model = model;
         this.options = options;
-        MoeConfig config = model.config();
-        this.moeLayers = config.moeLayerIndices();
-        this.numExperts = config.numExperts();
+        this.moeLayers = moeLayers.clone();
+        this.numExperts = numExperts;
         this.statistics = new RoutingStatistics(moeLayers, numExperts, options);
         this.similarity = options.similaritySampleRate() > 0 ? new ExpertSimilarity(moeLayers, numExperts) : null;
     }
@@ -72,6 +87,9 @@ public final class RoutingStatsCollector implements RoutingObserver {
 
     /** Sets the context, runs the model up to its last MoE layer with this collector watching. */
     public void collect(TokenBatch batch, long[] sequenceIds, String[] labelPerSequence) {
+        if (model == null) {
+            throw new IllegalStateException("this collector was built without a model; feed it through onMoeLayer");
+        }
         beginBatch(sequenceIds, labelPerSequence);
         model.forward(batch, ForwardOptions.builder().observe(this).stopAfterLastMoeLayer(true).build());
     }
