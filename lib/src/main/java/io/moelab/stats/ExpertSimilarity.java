@@ -1,7 +1,6 @@
 package io.moelab.stats;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.List;
  * and pair, against squared norms that are typically ≥ 1; sums must stay below 2<sup>47</sup> ≈
  * 1.4·10<sup>14</sup> (overflow throws). Cosine = G[a][b] / sqrt(G[a][a]·G[b][b]).
  */
-public final class ExpertSimilarity implements Serializable {
+public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity> {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -72,6 +71,7 @@ public final class ExpertSimilarity implements Serializable {
     }
 
     /** Adds {@code other} into this; exact, associative, commutative. */
+    @Override
     public ExpertSimilarity merge(ExpertSimilarity other) {
         if (!Arrays.equals(decoderLayers, other.decoderLayers) || numExperts != other.numExperts) {
             throw new IllegalArgumentException("cannot merge expert similarity of MoE layers "

@@ -2,7 +2,6 @@ package io.moelab.stats;
 
 import io.moelab.routing.RoutingDecision;
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +29,7 @@ import java.util.TreeMap;
  * <p>Layers are indexed by MoE layer ({@code 0 .. moeLayers()-1}); {@link #decoderLayer(int)} gives
  * the decoder layer index written to the tables.
  */
-public final class RoutingStatistics implements Serializable {
+public final class RoutingStatistics implements StatAccumulator<RoutingStatistics> {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -279,6 +278,7 @@ public final class RoutingStatistics implements Serializable {
      * @return this
      * @throws IllegalArgumentException when the shapes or enabled statistics differ
      */
+    @Override
     public RoutingStatistics merge(RoutingStatistics other) {
         requireSameShape(other);
         FixedPoint.addAll(tokensPerLayer, other.tokensPerLayer);
