@@ -13,6 +13,7 @@ public final class Murmur3 {
     private Murmur3() {}
 
     /** {@code h1} of MurmurHash3_x64_128 of {@code data} with a 32-bit {@code seed}. */
+    @SuppressWarnings("fallthrough") // the reference tail switch falls through on purpose
     public static long hash64(byte[] data, int seed) {
         long h1 = seed & 0xffffffffL;
         long h2 = seed & 0xffffffffL;
