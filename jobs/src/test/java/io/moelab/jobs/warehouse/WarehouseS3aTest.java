@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scala.collection.JavaConverters;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The warehouse on s3a://, against S3Mock, with credentials in the standard Hadoop settings. */
 class WarehouseS3aTest {
@@ -64,7 +64,7 @@ class WarehouseS3aTest {
         // What a job records as its config: its settings, including the Spark conf it ran with.
         Map<String, Object> config = Map.of(
                 "layers", List.of(0, 1),
-                "spark_conf", JavaConverters.mapAsJavaMap(spark.conf().getAll()));
+                "spark_conf", CollectionConverters.asJava(spark.conf().getAll()));
 
         long first = timed(() -> warehouse.begin("s3-run").stage(TableSchemas.CACHE_REPLAY, cacheReplay("s3-run", 0.5))
                 .commit(runRecord("s3-run", config)));
