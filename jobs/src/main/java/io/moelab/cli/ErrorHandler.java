@@ -15,9 +15,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
-        if (e instanceof MoelabInputException) {
-            command.getErr().println("moelab " + command.getCommandName() + ": " + e.getMessage());
-            return BAD_INPUT;
+        // Spark hands a task's exception back as the cause of a SparkException.
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MoelabInputException) {
+                command.getErr().println("moelab " + command.getCommandName() + ": " + cause.getMessage());
+                return BAD_INPUT;
+            }
         }
         command.getErr().println("moelab " + command.getCommandName() + ": internal error: " + e
                 + (System.getenv("MOELAB_DEBUG") == null ? " (set MOELAB_DEBUG=1 for the stack trace)" : ""));

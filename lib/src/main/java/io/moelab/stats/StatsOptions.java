@@ -22,7 +22,7 @@ public record StatsOptions(
         boolean labels,
         double similaritySampleRate,
         double traceSampleRate,
-        long sampleSeed) {
+        long sampleSeed) implements java.io.Serializable {
 
     public StatsOptions {
         if (!(zeroActivationThreshold >= 0)) {

@@ -24,13 +24,16 @@ import org.apache.hadoop.fs.FileSystem;
 public final class ModelStager {
     private final Path stagingRoot;
 
+    private static final ModelStager EXECUTOR =
+            new ModelStager(Path.of(System.getProperty("java.io.tmpdir"), "moelab-models"));
+
     public ModelStager(Path stagingRoot) {
         this.stagingRoot = stagingRoot;
     }
 
-    /** Staging under {@code java.io.tmpdir}/moelab-models (an executor's local scratch). */
-    public static ModelStager inTempDir() {
-        return new ModelStager(Path.of(System.getProperty("java.io.tmpdir"), "moelab-models"));
+    /** This JVM's stager, under {@code java.io.tmpdir}/moelab-models (an executor's local scratch). */
+    public static ModelStager executor() {
+        return EXECUTOR;
     }
 
     public synchronized Path localDirectory(String modelUri, Configuration hadoop) {
@@ -60,7 +63,12 @@ public final class ModelStager {
                             new org.apache.hadoop.fs.Path(partial.resolve(file.getPath().getName()).toUri()), true);
                 }
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+                // Another executor JVM on this host staged it first: use theirs.
+                org.apache.commons.io.FileUtils.deleteDirectory(partial.toFile());
+            }
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("staging " + modelUri + " to " + target, e);
