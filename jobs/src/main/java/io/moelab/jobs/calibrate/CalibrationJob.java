@@ -16,9 +16,12 @@ import io.moelab.model.tokenizer.Tokenizer;
 import io.moelab.model.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
 
 /**
  * The calibration job: shards a dataset, runs the model on every partition, merges the exact
@@ -52,12 +55,8 @@ public final class CalibrationJob {
         JavaRDD<CalibrationSequence> sequences = new DatasetSource(spark, config.dataset())
                 .sequences(executorTokenizer(config.model(), hadoop, vocab), vocab, sequencing);
         int partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
-        long batchSize = config.batchSize();
-        PartitionResult result = sequences
-                .keyBy(sequence -> sequence.sequenceId() / batchSize)
-                .groupByKey(partitions)
-                .mapPartitions(new CalibrationWorker(config.model(), hadoop, config.stats()))
-                .reduce(PartitionResult::merge);
+        PartitionResult result = routeAll(sequences, config.batchSize(), partitions,
+                new CalibrationWorker(config.model(), hadoop, config.stats()));
         if (result.sequences() == 0) {
             throw new MoelabInputException("dataset " + String.join(",", config.dataset().paths()) + " gave no sequence of "
                     + config.sequenceLength() + " tokens (" + config.sequencing() + " mode drops incomplete blocks): "
@@ -77,6 +76,21 @@ public final class CalibrationJob {
                     .build());
         }
         return new CalibrationSummary(config.runId(), warehouse.root().toString(), result, model);
+    }
+
+    /**
+     * Groups the sequences into batches by id ({@code sequenceId / batchSize}), runs the worker on
+     * every partition and merges the partition results. A retried task's failed attempt
+     * contributes nothing: Spark keeps only the result of the attempt that succeeded.
+     */
+    static PartitionResult routeAll(JavaRDD<CalibrationSequence> sequences, int batchSize, int partitions,
+            FlatMapFunction<Iterator<Tuple2<Long, Iterable<CalibrationSequence>>>, PartitionResult> worker) {
+        long size = batchSize;
+        return sequences
+                .keyBy(sequence -> sequence.sequenceId() / size)
+                .groupByKey(partitions)
+                .mapPartitions(worker)
+                .reduce(PartitionResult::merge);
     }
 
     /** Executors make their own tokenizer from their staged copy of the model. */
