@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,27 +121,12 @@ public final class CalibrateCommand implements Callable<Integer> {
         CalibrationConfig config = new CalibrationConfig(
                 model != null ? model : home.resolve("models/trained-moe").toString(), data.build(), sequencing,
                 sequenceLength, batchSize, partitions, stats, warehouse, run);
-        SparkSession spark = session(run);
+        SparkSession spark = SparkSessions.forCommand("moelab calibrate " + run, master);
         try {
             new CalibrationJob(spark).run(config).print(spec.commandLine().getOut());
         } finally {
             spark.stop();
         }
         return 0;
-    }
-
-    private SparkSession session(String run) {
-        SparkSession.Builder builder = SparkSession.builder().appName("moelab calibrate " + run)
-                .config("spark.ui.showConsoleProgress", "true");
-        boolean embedded = master != null || !new SparkConf().contains("spark.master");
-        if (embedded) {
-            builder.master(master != null ? master : "local[*]");
-        }
-        SparkSession spark = builder.getOrCreate();
-        if (embedded) {
-            // As spark-shell does: INFO logs would drown the progress bar and the summary.
-            spark.sparkContext().setLogLevel("WARN");
-        }
-        return spark;
     }
 }

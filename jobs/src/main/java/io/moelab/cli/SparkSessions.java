@@ -1,0 +1,25 @@
+package io.moelab.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session of a command: local[*] and quiet logs when embedded, spark-submit's settings otherwise. */
+final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    static SparkSession forCommand(String appName, String master) {
+        SparkSession.Builder builder = SparkSession.builder().appName(appName)
+                .config("spark.ui.showConsoleProgress", "true");
+        boolean embedded = master != null || !new SparkConf().contains("spark.master");
+        if (embedded) {
+            builder.master(master != null ? master : "local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        if (embedded) {
+            // As spark-shell does: INFO logs would drown the progress bar and the summary.
+            spark.sparkContext().setLogLevel("WARN");
+        }
+        return spark;
+    }
+}
