@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * alone), achieved GFLOP/s and the sgemm peak measured in the same JVM.
  */
 public final class ForwardThroughput {
-    private static final String CONFIG = """
+    static final String CONFIG = """
             {"model_type": "mixtral", "vocab_size": 32000, "hidden_size": 512, "intermediate_size": 1408,
              "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 8,
              "num_local_experts": 8, "num_experts_per_tok": 2, "rope_theta": 1000000.0,

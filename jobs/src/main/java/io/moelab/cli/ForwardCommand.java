@@ -85,35 +85,9 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         json.writeEndArray();
         json.writeFieldName("topk_experts");
-        json.writeStartArray();
-        for (LayerRouting layer : routing.layers()) {
-            RoutingDecision decision = layer.decision();
-            json.writeStartArray();
-            for (int t = 0; t < tokens; t++) {
-                json.writeStartArray();
-                for (int s = 0; s < decision.count(t); s++) {
-                    json.writeNumber(decision.expert(t, s));
-                }
-                json.writeEndArray();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndArray();
+        perSlot(json, routing, (decision, t, slot) -> json.writeNumber(decision.expert(t, slot)));
         json.writeFieldName("topk_weights");
-        json.writeStartArray();
-        for (LayerRouting layer : routing.layers()) {
-            RoutingDecision decision = layer.decision();
-            json.writeStartArray();
-            for (int t = 0; t < tokens; t++) {
-                json.writeStartArray();
-                for (int s = 0; s < decision.count(t); s++) {
-                    json.writeNumber(decision.gate(t, s));
-                }
-                json.writeEndArray();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndArray();
+        perSlot(json, routing, (decision, t, slot) -> json.writeNumber(decision.gate(t, slot)));
         json.writeFieldName("layer_outputs");
         json.writeStartArray();
         for (float[] layer : result.layerOutputs()) {
@@ -125,6 +99,29 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** Writes one value per routing slot, as [moe_layer][token][slot]. */
+    private static void perSlot(JsonGenerator json, RoutingRecorder routing, SlotWriter value) throws IOException {
+        json.writeStartArray();
+        for (LayerRouting layer : routing.layers()) {
+            RoutingDecision decision = layer.decision();
+            json.writeStartArray();
+            for (int t = 0; t < decision.tokens(); t++) {
+                json.writeStartArray();
+                for (int s = 0; s < decision.count(t); s++) {
+                    value.write(decision, t, s);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+    }
+
+    @FunctionalInterface
+    private interface SlotWriter {
+        void write(RoutingDecision decision, int token, int slot) throws IOException;
     }
 
     private static void floats(JsonGenerator json, float[] values, int from, int count) {

@@ -47,12 +47,7 @@ class CalibrateCommandTest {
     }
 
     private static Run calibrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("calibrate", "--model", MODEL.toString()));
-        all.addAll(List.of(args));
-        int code = MoelabCli.execute(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return calibrateWith(MODEL, args);
     }
 
     private static String[] slice(Path warehouse, String runId, String master, int partitions) {
