@@ -6,17 +6,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One copy of each model per JVM, shared by every task the JVM runs. Bounded: past
  * {@code capacity} models the least recently used one is dropped (its off-heap weights are freed
  * when collected). Loading happens under the cache's lock, so tasks that ask for the same model
- * at once wait for a single load instead of loading it twice.
+ * at once wait for a single load instead of loading it twice. Every load is logged at INFO, with
+ * this JVM's running count, so an executor's log shows how often it read weights from disk.
  */
 public final class ModelCache {
     /** Models kept per executor JVM; a few suffice (evaluation sweeps compare a handful of variants). */
     public static final String CAPACITY_PROPERTY = "moelab.modelCache.capacity";
     public static final int CAPACITY_DEFAULT = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     private static final ModelCache EXECUTOR = new ModelCache(
             Integer.getInteger(CAPACITY_PROPERTY, CAPACITY_DEFAULT), MoeModel::load);
@@ -43,8 +48,11 @@ public final class ModelCache {
     public synchronized MoeModel get(ModelKey key, Path localDirectory) {
         MoeModel model = models.get(key);
         if (model == null) {
+            long start = System.nanoTime();
             model = loader.apply(localDirectory);
-            loads.incrementAndGet();
+            long load = loads.incrementAndGet();
+            LOG.info("loaded model {} on {} in {} ms (load #{} in this JVM)",
+                    key.uri(), key.device(), (System.nanoTime() - start) / 1_000_000, load);
             models.put(key, model);
             if (models.size() > capacity) {
                 ModelKey eldest = models.keySet().iterator().next();

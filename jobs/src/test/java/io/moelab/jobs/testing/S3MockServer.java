@@ -1,16 +1,15 @@
 package io.moelab.jobs.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -85,6 +84,24 @@ public final class S3MockServer implements AutoCloseable {
         return bucket;
     }
 
+    /**
+     * The Hadoop settings ({@code fs.s3a.*}) that point s3a at this server with the given dummy
+     * credentials; prefix each key with {@code spark.hadoop.} to hand them to a Spark session.
+     */
+    public Map<String, String> s3aSettings(String accessKey, String secretKey) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("fs.s3a.endpoint", endpoint());
+        settings.put("fs.s3a.endpoint.region", "us-east-1");
+        settings.put("fs.s3a.path.style.access", "true");
+        settings.put("fs.s3a.connection.ssl.enabled", "false");
+        settings.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        settings.put("fs.s3a.access.key", accessKey);
+        settings.put("fs.s3a.secret.key", secretKey);
+        settings.put("fs.s3a.attempts.maximum", "2");
+        settings.put("fs.s3a.retry.limit", "2");
+        return settings;
+    }
+
     /** Where S3Mock keeps the objects, for tests that check what reached its disk. */
     public Path storeRoot() {
         return log.getParent().resolve("store");
@@ -148,10 +165,6 @@ public final class S3MockServer implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
+        return LoopbackPorts.free();
     }
 }
