@@ -29,10 +29,6 @@ public final class KvCache {
         return lengths[sequence];
     }
 
-    int width() {
-        return width;
-    }
-
     /** Stores rows {@code from..from+count} of k and v as the next tokens of {@code sequence} at {@code layer}. */
     void append(int layer, int sequence, float[] k, float[] v, int from, int count) {
         int past = lengths[sequence];

@@ -45,17 +45,14 @@ public final class MoeModel {
             .build();
     private static final String LAYER_WORKSPACE_ID = "moelab-decoder-layer";
     private final MoeConfig config;
-    private final Path directory;
     private final float[] embeddingRows;
     private final DecoderLayer[] layers;
     private final float[] finalNorm;
     private final INDArray lmHead;
     private final RotaryEmbedding rope;
 
-    MoeModel(MoeConfig config, Path directory, float[] embeddingRows, DecoderLayer[] layers,
-             float[] finalNorm, INDArray lmHead) {
+    MoeModel(MoeConfig config, float[] embeddingRows, DecoderLayer[] layers, float[] finalNorm, INDArray lmHead) {
         this.config = config;
-        this.directory = directory;
         this.embeddingRows = embeddingRows;
         this.layers = layers;
         this.finalNorm = finalNorm;
@@ -67,21 +64,17 @@ public final class MoeModel {
     public static MoeModel load(Path directory) {
         MoeConfig config = MoeConfig.load(directory.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(directory)) {
-            return new WeightLoader(config, WeightSource.of(checkpoint)).load(directory);
+            return new WeightLoader(config, WeightSource.of(checkpoint)).load();
         }
     }
 
     /** A model with Hugging Face's default random init, seeded (for benchmarks and experiments from scratch). */
     public static MoeModel randomlyInitialised(MoeConfig config, long seed) {
-        return new WeightLoader(config, new RandomWeights(seed)).load(null);
+        return new WeightLoader(config, new RandomWeights(seed)).load();
     }
 
     public MoeConfig config() {
         return config;
-    }
-
-    public Path directory() {
-        return directory;
     }
 
     /** Router weights of a MoE layer, row-major [experts × hidden]. */

@@ -85,10 +85,6 @@ public final class TokenBatch {
         return tokens[index];
     }
 
-    public int[] sequence(int sequence) {
-        return Arrays.copyOfRange(tokens, starts[sequence], starts[sequence + 1]);
-    }
-
     /** The sequence each packed token belongs to. */
     public int[] sequenceOfTokens() {
         int[] out = new int[tokens.length];

@@ -1,7 +1,6 @@
 package io.moelab.model;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,7 +18,7 @@ final class WeightLoader {
         this.weights = weights;
     }
 
-    MoeModel load(Path directory) {
+    MoeModel load() {
         int hidden = config.hiddenSize();
         float[] embedding = vector("model.embed_tokens.weight", config.vocabSize(), hidden);
         DecoderLayer[] layers = new DecoderLayer[config.numLayers()];
@@ -30,7 +29,7 @@ final class WeightLoader {
         INDArray lmHead = config.tieWordEmbeddings() && !weights.has("lm_head.weight")
                 ? MatrixOps.matrix(embedding, config.vocabSize(), hidden)
                 : matrix("lm_head.weight", config.vocabSize(), hidden);
-        return new MoeModel(config, directory, embedding, layers, finalNorm, lmHead);
+        return new MoeModel(config, embedding, layers, finalNorm, lmHead);
     }
 
     private DecoderLayer layer(int l) {

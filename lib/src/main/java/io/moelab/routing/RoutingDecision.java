@@ -55,10 +55,6 @@ public final class RoutingDecision {
         return probabilities[token * numExperts + expert];
     }
 
-    public int totalAssignments() {
-        return experts.length;
-    }
-
     public double meanExpertsPerToken() {
         return tokens() == 0 ? 0 : (double) experts.length / tokens();
     }
