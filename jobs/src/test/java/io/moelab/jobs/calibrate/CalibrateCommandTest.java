@@ -10,7 +10,7 @@ import io.moelab.data.SequencingOptions;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.DatasetSource;
 import io.moelab.jobs.data.SerializableTokenizerFactory;
-import io.moelab.jobs.warehouse.TableSchemas;
+import io.moelab.jobs.testing.RunTables;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
 import io.moelab.model.TokenBatch;
@@ -27,8 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
+import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,18 +59,9 @@ class CalibrateCommandTest {
 
     /** Every table of a run as sorted text rows without the run_id column. */
     private static Map<String, List<String>> tables(Path warehouse, String runId) {
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
         try {
-            Map<String, List<String>> out = new TreeMap<>();
-            for (String table : TableSchemas.names()) {
-                Path dir = warehouse.resolve(table).resolve("run_id=" + runId);
-                if (table.equals(TableSchemas.RUNS) || !Files.isDirectory(dir)) {
-                    continue;
-                }
-                out.put(table, spark.read().parquet(dir.toString()).collectAsList().stream()
-                        .map(Row::toString).sorted().collect(Collectors.toList()));
-            }
-            return out;
+            return RunTables.read(spark, warehouse.toString(), runId);
         } finally {
             spark.stop();
         }
@@ -92,7 +83,7 @@ class CalibrateCommandTest {
 
         // The same count, computed directly: the same sequences, batched the same way, through the
         // model in this JVM, counted from the recorded routing (no statistics code involved).
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
         Map<String, Long> direct = new HashMap<>();
         try {
             DatasetOptions options = DatasetOptions.builder(DATASET.toString()).idColumn("id").labelColumn("label")

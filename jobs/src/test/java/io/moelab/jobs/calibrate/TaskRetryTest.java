@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,7 @@ class TaskRetryTest {
 
     @Test
     void retriedTaskGivesTheSameStatistics() {
-        SparkSession spark = SparkSession.builder().master("local[2,3]").appName("retry-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        SparkSession spark = LocalSpark.builder("retry-test").master("local[2,3]").getOrCreate();
         try {
             String model = ROOT.resolve("models/trained-moe").toString();
             DatasetOptions data = DatasetOptions.builder(ROOT.resolve("datasets/calibration-mix").toString())

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
+import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,9 +70,7 @@ class ModelCacheTest {
         }
         String uri = model.toString();
         long before = ModelCache.executor().loads();
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("model-cache-test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        SparkSession spark = LocalSpark.builder("model-cache-test").getOrCreate();
         try {
             List<Integer> vocabularies = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(1, 2, 3, 4, 5, 6, 7), 7)
                     .map(i -> ModelCache.executor().get(new ModelKey(uri, "float32", "cpu"), Path.of(uri)).config().vocabSize())

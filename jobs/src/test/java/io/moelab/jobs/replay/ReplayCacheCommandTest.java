@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class ReplayCacheCommandTest {
                 "--master", "local[2]"), err.toString());
         assertEquals(0, run(err, "replay-cache", "--run-id", "traced", "--cache-sizes", "1,2,4,8",
                 "--warehouse", warehouse, "--master", "local[1]"), err.toString());
-        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = LocalSpark.builder("replay-cache-test").master("local[1]").getOrCreate();
         try {
             List<Row> rows = spark.read().parquet(dir.resolve("warehouse/cache_replay/run_id=traced-replay").toString()).collectAsList();
             assertEquals(3 * 4 * 4, rows.size(), "3 policies x 4 sizes x 4 MoE layers");
