@@ -17,4 +17,12 @@ public interface RoutingPolicy {
 
     /** The short spec string this policy is written as in tables, e.g. {@code native}. */
     String spec();
+
+    /**
+     * Checks the policy against the model it will route: layers, experts and k it names must exist.
+     *
+     * @throws io.moelab.MoelabInputException naming the spec and what the model has instead
+     */
+    default void validateFor(MoeConfig config) {
+    }
 }
