@@ -14,14 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What each Spark task runs: binds its GPU if it has one, takes the executor's cached model, and
@@ -42,8 +38,7 @@ final class CalibrationWorker implements FlatMapFunction<Iterator<Tuple2<Long, I
 
     @Override
     public Iterator<PartitionResult> call(Iterator<Tuple2<Long, Iterable<CalibrationSequence>>> batches) {
-        OptionalInt device = GpuBinding.assignedDevice(taskResources());
-        GpuBinding.bind(device);
+        OptionalInt device = GpuBinding.bindCurrentTask();
         Path local = ModelStager.executor().localDirectory(modelUri, hadoop.value());
         MoeModel model = ModelCache.executor().get(new ModelKey(modelUri, "float32", GpuBinding.deviceName(device)), local);
         RoutingStatsCollector collector = new RoutingStatsCollector(model, options);
@@ -67,10 +62,5 @@ final class CalibrationWorker implements FlatMapFunction<Iterator<Tuple2<Long, I
         }
         return List.of(new PartitionResult(collector.statistics(), collector.similarity(), collector.traces(),
                 tokens, sequences)).iterator();
-    }
-
-    private static Map<String, ResourceInformation> taskResources() {
-        TaskContext task = TaskContext.get();
-        return task == null ? Map.of() : CollectionConverters.asJava(task.resources());
     }
 }

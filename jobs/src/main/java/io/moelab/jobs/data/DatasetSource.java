@@ -16,7 +16,10 @@ import io.moelab.model.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
+import io.moelab.eval.task.TaskDocument;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.function.Function;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,6 +46,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
@@ -107,6 +111,104 @@ public final class DatasetSource {
      * @throws MoelabInputException for any of the bad inputs in the class comment
      */
     public JavaRDD<Document> documents() {
+        String textColumn = options.textColumn();
+        IdentifiedRows rows = identifiedRows(schema -> {
+            String describe = describe();
+            requireColumn(schema, textColumn, "text column", describe);
+            DataType textType = schema.apply(textColumn).dataType();
+            if (!textType.equals(DataTypes.StringType)) {
+                throw new MoelabInputException(describe + ": text column '" + textColumn + "' is "
+                        + textType.simpleString() + ", expected string");
+            }
+            if (options.labelColumn() != null) {
+                requireColumn(schema, options.labelColumn(), "label column", describe);
+            }
+            return List.of(textColumn);
+        });
+        Dataset<Row> table = rows.table();
+        String describe = rows.describe();
+        Column id = options.idColumn() == null ? col(ID_COL) : col(options.idColumn()).cast(DataTypes.StringType);
+        Column label = options.labelColumn() == null ? org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType)
+                : col(options.labelColumn()).cast(DataTypes.StringType);
+        Dataset<Row> selected = table.select(id.as("id"), col(textColumn).as("text"), label.as("label"),
+                col(FILE_COL).as("file"));
+        if (options.idColumn() != null) {
+            checkIds(selected, describe);
+        }
+        JavaRDD<Document> docs = selected
+                .where(col("text").isNotNull().and(org.apache.spark.sql.functions.length(col("text")).gt(0)))
+                .javaRDD()
+                .map(r -> new Document(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getString(2)));
+        JavaRDD<Document> ordered = order(docs, options.seed(), options.maxDocuments())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        if (ordered.isEmpty()) {
+            throw new MoelabInputException(describe + ": no documents"
+                    + (options.filter() == null && options.split() == null ? "" : " after"
+                    + (options.filter() == null ? "" : " filter '" + options.filter() + "'")
+                    + (options.filter() != null && options.split() != null ? " and" : "")
+                    + (options.split() == null ? "" : " split '" + options.split() + "'"))
+                    + " (documents are rows with a non-empty '" + textColumn + "')");
+        }
+        return ordered;
+    }
+
+    /**
+     * Every row of a task's dataset with all its columns as plain Java values ({@link RowValues}),
+     * in the seed's global order, the first {@code maxDocuments}.
+     *
+     * @param requiredColumns columns the task reads; a missing one is an error listing the columns there are
+     */
+    public JavaRDD<TaskDocument> taskDocuments(Collection<String> requiredColumns) {
+        IdentifiedRows rows = identifiedRows(schema -> {
+            for (String column : requiredColumns) {
+                requireColumn(schema, column, "the task reads it", describe());
+            }
+            return Arrays.stream(schema.fields()).filter(f -> f.dataType().equals(DataTypes.StringType))
+                    .map(StructField::name).filter(n -> !n.equals(CORRUPT_COL)).toList();
+        });
+        Dataset<Row> table = rows.table();
+        Column id = options.idColumn() == null ? col(ID_COL) : col(options.idColumn()).cast(DataTypes.StringType);
+        String[] dataColumns = Arrays.stream(table.schema().fieldNames())
+                .filter(n -> !n.equals(ID_COL) && !n.equals(FILE_COL) && !n.equals(BLOCK_COL)).toArray(String[]::new);
+        Column[] selection = new Column[dataColumns.length + 2];
+        selection[0] = id.as("id");
+        selection[1] = col(FILE_COL).as("file");
+        for (int i = 0; i < dataColumns.length; i++) {
+            selection[i + 2] = col(dataColumns[i]);
+        }
+        Dataset<Row> selected = table.select(selection);
+        if (options.idColumn() != null) {
+            checkIds(selected, rows.describe());
+        }
+        DocumentSampler sampler = new DocumentSampler(options.seed());
+        long maxDocuments = options.maxDocuments();
+        JavaRDD<TaskDocument> docs = selected.javaRDD().map(r -> new TaskDocument(r.getString(0), RowValues.fields(r, 2)));
+        JavaRDD<TaskDocument> sorted = docs.sortBy(d -> sampler.key(d.id()), true, Math.max(1, docs.getNumPartitions()));
+        JavaRDD<TaskDocument> kept = maxDocuments == DocumentSampler.ALL ? sorted
+                : sorted.zipWithIndex().filter(t -> t._2() < maxDocuments).map(Tuple2::_1);
+        JavaRDD<TaskDocument> persisted = kept.persist(StorageLevel.MEMORY_AND_DISK());
+        if (persisted.isEmpty()) {
+            throw new MoelabInputException(rows.describe() + ": no rows" + (options.filter() == null ? "" : " after filter '"
+                    + options.filter() + "'"));
+        }
+        return persisted;
+    }
+
+    private String describe() {
+        return String.join(", ", options.paths());
+    }
+
+    /** Rows with the derived id column, checked and filtered; {@code table} keeps every source column. */
+    private record IdentifiedRows(Dataset<Row> table, String describe) {
+    }
+
+    /**
+     * Reads, validates and identifies the rows (see the class comment).
+     *
+     * @param validateSchema checks the columns the caller needs and returns the string columns whose
+     *                       text must be strictly UTF-8
+     */
+    private IdentifiedRows identifiedRows(Function<StructType, List<String>> validateSchema) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Map<String, String> listed = new LinkedHashMap<>(); // normalised file URI -> id prefix
         Set<String> named = new LinkedHashSet<>(); // files named directly (not found in a directory)
@@ -123,22 +225,13 @@ public final class DatasetSource {
         checkPrefixes(files);
         Dataset<Row> raw = read(format, files.keySet().toArray(String[]::new));
         StructType schema = raw.schema();
-        String describe = String.join(", ", options.paths());
+        String describe = describe();
         if (schema.fields().length == 0) {
             throw new MoelabInputException(describe + ": no documents (the files hold no rows)");
         }
-        String textColumn = options.textColumn();
-        requireColumn(schema, textColumn, "text column", describe);
-        DataType textType = schema.apply(textColumn).dataType();
-        if (!textType.equals(DataTypes.StringType)) {
-            throw new MoelabInputException(describe + ": text column '" + textColumn + "' is "
-                    + textType.simpleString() + ", expected string");
-        }
+        List<String> textColumns = validateSchema.apply(schema);
         if (options.idColumn() != null) {
             requireColumn(schema, options.idColumn(), "id column", describe);
-        }
-        if (options.labelColumn() != null) {
-            requireColumn(schema, options.labelColumn(), "label column", describe);
         }
         if (options.split() != null) {
             requireColumn(schema, SPLIT_COLUMN, "split '" + options.split() + "' needs a column", describe);
@@ -148,7 +241,7 @@ public final class DatasetSource {
         Dataset<Row> withFile = raw.select(col("*"), col("_metadata.file_path").as(FILE_COL),
                 col("_metadata.file_block_start").as(BLOCK_COL));
         JavaRDD<Row> scan = withFile.javaRDD();
-        int textIndex = withFile.schema().fieldIndex(textColumn);
+        int[] textIndices = textColumns.stream().mapToInt(c -> withFile.schema().fieldIndex(c)).toArray();
         int fileIndex = withFile.schema().fieldIndex(FILE_COL);
         int blockIndex = withFile.schema().fieldIndex(BLOCK_COL);
         int corruptIndex = jsonCorrupt ? withFile.schema().fieldIndex(CORRUPT_COL) : -1;
@@ -164,8 +257,12 @@ public final class DatasetSource {
                 if (corruptIndex >= 0 && !r.isNullAt(corruptIndex)) {
                     s.corrupt.add(file);
                 }
-                if (checkUtf8 && !r.isNullAt(textIndex) && r.getString(textIndex).indexOf(REPLACEMENT) >= 0) {
-                    s.replacement.add(file);
+                if (checkUtf8) {
+                    for (int textIndex : textIndices) {
+                        if (!r.isNullAt(textIndex) && r.getString(textIndex).indexOf(REPLACEMENT) >= 0) {
+                            s.replacement.add(file);
+                        }
+                    }
                 }
             }
             return List.of(s).iterator();
@@ -205,29 +302,7 @@ public final class DatasetSource {
         }
 
         table = applyFilters(table, describe);
-        Column id = options.idColumn() == null ? col(ID_COL) : col(options.idColumn()).cast(DataTypes.StringType);
-        Column label = options.labelColumn() == null ? org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType)
-                : col(options.labelColumn()).cast(DataTypes.StringType);
-        Dataset<Row> selected = table.select(id.as("id"), col(textColumn).as("text"), label.as("label"),
-                col(FILE_COL).as("file"));
-        if (options.idColumn() != null) {
-            checkIds(selected, describe);
-        }
-        JavaRDD<Document> docs = selected
-                .where(col("text").isNotNull().and(org.apache.spark.sql.functions.length(col("text")).gt(0)))
-                .javaRDD()
-                .map(r -> new Document(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getString(2)));
-        JavaRDD<Document> ordered = order(docs, options.seed(), options.maxDocuments())
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        if (ordered.isEmpty()) {
-            throw new MoelabInputException(describe + ": no documents"
-                    + (options.filter() == null && options.split() == null ? "" : " after"
-                    + (options.filter() == null ? "" : " filter '" + options.filter() + "'")
-                    + (options.filter() != null && options.split() != null ? " and" : "")
-                    + (options.split() == null ? "" : " split '" + options.split() + "'"))
-                    + " (documents are rows with a non-empty '" + textColumn + "')");
-        }
-        return ordered;
+        return new IdentifiedRows(table, describe);
     }
 
     /**
@@ -354,7 +429,7 @@ public final class DatasetSource {
                         .option("columnNameOfCorruptRecord", CORRUPT_COL).json(paths);
             case TEXT:
                 if (options.idColumn() != null || options.labelColumn() != null || options.split() != null) {
-                    throw new MoelabInputException(String.join(", ", options.paths())
+                    throw new MoelabInputException(describe()
                             + ": plain text has no columns, so no id, label or split column can be used"
                             + " (use JSONL or Parquet for those)");
                 }
@@ -453,11 +528,11 @@ public final class DatasetSource {
             }
         }
         if (seen.isEmpty()) {
-            throw new MoelabInputException(String.join(", ", options.paths()) + ": no file with a data extension"
+            throw new MoelabInputException(describe() + ": no file with a data extension"
                     + " (.parquet, .jsonl, .json, .ndjson, .txt, .text); give the format");
         }
         if (seen.size() != 1) {
-            throw new MoelabInputException(String.join(", ", options.paths()) + ": files of several formats ("
+            throw new MoelabInputException(describe() + ": files of several formats ("
                     + seen + "); give one format or separate paths");
         }
         return seen.iterator().next();

@@ -3,8 +3,10 @@ package io.moelab.jobs.executor;
 import io.moelab.MoelabInputException;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Puts a task on the GPU Spark gave it. With {@code spark.task.resource.gpu.amount} set, a task's
@@ -53,5 +55,13 @@ public final class GpuBinding {
                     + backend + "; build it with `mvn -Dcuda package` or do not request spark.task.resource.gpu.amount");
         }
         Nd4j.getAffinityManager().unsafeSetDevice(device.getAsInt());
+    }
+
+    /** Binds the running Spark task to its GPU, if it was given one, and returns that device. */
+    public static OptionalInt bindCurrentTask() {
+        TaskContext task = TaskContext.get();
+        OptionalInt device = assignedDevice(task == null ? Map.of() : CollectionConverters.asJava(task.resources()));
+        bind(device);
+        return device;
     }
 }

@@ -1,5 +1,6 @@
 package io.moelab.jobs.warehouse;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -41,6 +42,8 @@ public final class TableSchemas {
     public static final String EXPERT_SIMILARITY = "expert_similarity";
     public static final String ROUTING_TRACE = "routing_trace";
     public static final String CACHE_REPLAY = "cache_replay";
+    public static final String BENCHMARK_SCORES = "benchmark_scores";
+    public static final String EVAL_EXAMPLES = "eval_examples";
 
     private static final SchemaVersion V1_0 = new SchemaVersion(1, 0);
     private static final Map<String, TableSchema> TABLES = new LinkedHashMap<>();
@@ -113,6 +116,27 @@ public final class TableSchemas {
                 .add("lookups", LongType)
                 .add("hits", LongType)
                 .add("hit_rate", DoubleType));
+        register(BENCHMARK_SCORES, V1_0, table()
+                .add("model_variant", StringType)
+                .add("routing_policy", StringType)
+                .add("task", StringType)
+                .add("dataset", StringType)
+                .add("metric", StringType)
+                .add("filter", StringType)
+                .add("value", DoubleType)
+                .add("stderr", DoubleType)
+                .add("n", LongType)
+                .add("mean_experts_per_token", DoubleType)
+                .add("tokens_per_second", DoubleType));
+        register(EVAL_EXAMPLES, V1_0, table()
+                .add("model_variant", StringType)
+                .add("routing_policy", StringType)
+                .add("task", StringType)
+                .add("example_id", StringType)
+                .add("prediction", StringType)
+                .add("target", StringType)
+                .add("correct", BooleanType)
+                .add("loglikelihoods", createArrayType(DoubleType)));
     }
 
     private TableSchemas() {

@@ -16,7 +16,7 @@ class TableSchemasTest {
     @Test
     void everyTableStartsWithItsRunIdAndCountsAreLongs() {
         assertEquals(List.of("runs", "routing_stats", "routing_layer_stats", "coactivation", "layer_affinity",
-                "expert_labels", "expert_similarity", "routing_trace", "cache_replay"), List.copyOf(TableSchemas.names()));
+                "expert_labels", "expert_similarity", "routing_trace", "cache_replay", "benchmark_scores", "eval_examples"), List.copyOf(TableSchemas.names()));
         for (String name : TableSchemas.names()) {
             TableSchema table = TableSchemas.get(name);
             StructField first = table.schema().fields()[0];

@@ -1,0 +1,16 @@
+package io.moelab.jobs.evaluate;
+
+import io.moelab.eval.EngineCounters;
+import io.moelab.eval.metrics.ExampleOutcome;
+import io.moelab.eval.metrics.MetricValue;
+import io.moelab.eval.task.TaskDefinition;
+import java.util.List;
+
+/** The scores of one (model variant, policy, task) cell, with what it cost. */
+record CellScore(ModelVariant model, String policy, TaskDefinition task, List<MetricValue> metrics,
+        List<ExampleOutcome> examples, EngineCounters counters) {
+
+    double tokensPerSecond() {
+        return counters.forwardSeconds() > 0 ? counters.tokens() / counters.forwardSeconds() : Double.NaN;
+    }
+}

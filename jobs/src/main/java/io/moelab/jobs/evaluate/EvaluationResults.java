@@ -1,0 +1,29 @@
+package io.moelab.jobs.evaluate;
+
+import io.moelab.eval.metrics.TaskMetrics;
+import io.moelab.eval.metrics.TaskScore;
+import io.moelab.eval.task.TaskDefinition;
+import io.moelab.routing.policy.EvalPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Every cell's metrics, computed on the driver from the merged per-document results. */
+record EvaluationResults(EvaluationConfig config, List<CellScore> cells) {
+
+    static EvaluationResults of(EvaluationConfig config, List<TaskDefinition> tasks, List<EvalPolicy> policies,
+            Map<CellKey, CellOutput> outputs) {
+        List<CellScore> cells = new ArrayList<>();
+        outputs.forEach((key, output) -> {
+            TaskDefinition task = tasks.get(key.task());
+            TaskScore score = TaskMetrics.score(task.outputType(), output.results(), config.seed());
+            cells.add(new CellScore(config.models().get(key.model()), policies.get(key.policy()).spec(), task,
+                    score.metrics(), score.examples(), output.counters()));
+        });
+        return new EvaluationResults(config, List.copyOf(cells));
+    }
+
+    long tokens() {
+        return cells.stream().mapToLong(c -> c.counters().tokens()).sum();
+    }
+}
