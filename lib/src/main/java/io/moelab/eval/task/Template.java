@@ -289,7 +289,7 @@ final class Template implements Serializable {
             Expression expression = expression();
             skipSpaces();
             if (at != text.length()) {
-                throw error("unexpected '" + text.substring(at) + "'");
+                throw error("unexpected '" + text.substring(at).strip() + "'");
             }
             return expression;
         }
