@@ -1,6 +1,7 @@
 package io.moelab.routing;
 
 import io.moelab.model.TokenBatch;
+import java.util.Arrays;
 
 /**
  * What a routing policy may know about each packed token besides its router logits: a key for
@@ -30,7 +31,7 @@ public final class RoutingContext {
     /** The context of a batch whose sequences all start at position 0. */
     public static RoutingContext of(TokenBatch batch) {
         long[] emptyKeys = new long[batch.size()];
-        java.util.Arrays.fill(emptyKeys, EMPTY_PREFIX_KEY);
+        Arrays.fill(emptyKeys, EMPTY_PREFIX_KEY);
         return continuing(batch, new int[batch.size()], emptyKeys);
     }
 

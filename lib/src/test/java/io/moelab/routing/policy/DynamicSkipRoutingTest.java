@@ -67,6 +67,24 @@ class DynamicSkipRoutingTest {
     }
 
     @Test
+    void withMoreThanTwoExpertsEverySlotAfterTheFirstIsTestedAgainstBetaTimesTheFirst() throws IOException {
+        RoutingPolicy policy = skip("{\"betas\": {\"0\": 0.5}}", TinyModels.MIXTRAL_TOP3);
+        RoutingDecision decision = TinyModels.routeOne(policy, TinyModels.MIXTRAL_TOP3, 0, TinyModels.logitsOf(0.4, 0.3, 0.15, 0.1, 0.03, 0.02));
+        assertArrayEquals(new int[] {0, 1}, TinyModels.experts(decision, 0));
+        assertArrayEquals(new float[] {0.4f / 0.7f, 0.3f / 0.7f}, TinyModels.gates(decision, 0), 1e-6f);
+    }
+
+    @Test
+    void theSpecRecordsTheNormalisedPathAndRoundTrips() throws IOException {
+        String file = betasFile("{\"betas\": {\"0\": 0.5, \"2\": 0.5}}");
+        Path path = Path.of(file);
+        String spec = "skip:betas=" + path.getParent().resolve(".").resolve(path.getFileName());
+        EvalPolicy policy = PolicySpecs.parse(spec);
+        assertEquals("skip:betas=" + file, policy.spec());
+        assertEquals(policy.spec(), PolicySpecs.parse(policy.spec()).spec());
+    }
+
+    @Test
     void theFileMustBeReadableJsonWithBetasInRange() throws IOException {
         assertFileError("skip:betas=" + dir.resolve("missing.json"), "missing.json", "cannot be read");
         assertFileError("skip:betas=" + betasFile("{\"betas\": "), "betas-", "not valid JSON");

@@ -28,6 +28,19 @@ final class TinyModels {
              "moe_intermediate_size": 16, "shared_expert_intermediate_size": 24, "num_experts": 6,
              "num_experts_per_tok": 2, "norm_topk_prob": false, "mlp_only_layers": [1]}""", "tiny qwen2_moe config.json");
 
+    /** DeepSeek-MoE v1 with norm_topk_prob: renormalises only when more than one expert is selected. */
+    static final MoeConfig DEEPSEEK = MoeConfig.fromJson("""
+            {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 2,
+             "num_attention_heads": 4, "intermediate_size": 48, "moe_intermediate_size": 16, "n_routed_experts": 6,
+             "n_shared_experts": 1, "num_experts_per_tok": 2, "norm_topk_prob": true, "first_k_dense_replace": 1}""",
+            "tiny deepseek config.json");
+
+    /** Mixtral routing each token to three experts. */
+    static final MoeConfig MIXTRAL_TOP3 = MoeConfig.fromJson("""
+            {"model_type": "mixtral", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 1,
+             "num_attention_heads": 4, "intermediate_size": 48, "num_local_experts": 6, "num_experts_per_tok": 3}""",
+            "tiny top-3 mixtral config.json");
+
     private static final Map<MoeConfig, MoeModel> MODELS = new HashMap<>();
 
     private TinyModels() {

@@ -54,6 +54,15 @@ class TopKRoutingTest {
     }
 
     @Test
+    void deepSeekRenormalisesOnlyWhenMoreThanOneExpertIsSelected() {
+        float[] logits = TinyModels.logitsOf(0.4, 0.25, 0.15, 0.1, 0.06, 0.04);
+        assertArrayEquals(new float[] {0.4f}, TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.DEEPSEEK, 1, logits), 0), 1e-6f);
+        assertArrayEquals(new float[] {0.5f, 0.3125f, 0.1875f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(3), TinyModels.DEEPSEEK, 1, logits), 0), 1e-6f);
+        assertArrayEquals(new float[] {1f}, TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.MIXTRAL, 1, logits), 0), 1e-6f);
+    }
+
+    @Test
     void topKOfTheFamilysOwnKEqualsNative() {
         float[] logits = {0.3f, -1.2f, 2.0f, 0.9f, 0.1f, -0.4f, 1.1f, 0.0f, 0.5f, -2.0f, 1.4f, 0.2f};
         RoutingContext context = RoutingContext.of(TokenBatch.of(new int[] {1, 2}));
