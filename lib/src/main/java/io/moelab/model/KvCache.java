@@ -39,7 +39,7 @@ public final class KvCache {
         return lengths.clone();
     }
 
-    /** Per sequence, the key of every token cached so far. */
+    /** Per sequence, the prefix key of all its cached tokens (its last cached token's key). */
     long[] prefixKeys() {
         return prefixKeys.clone();
     }
