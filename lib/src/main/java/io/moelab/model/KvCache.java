@@ -1,23 +1,29 @@
 package io.moelab.model;
 
+import io.moelab.routing.RoutingContext;
 import java.util.Arrays;
 
 /**
  * Keys (after RoPE) and values of every token seen so far, per layer and sequence, for
  * incremental decoding. A forward call appends its tokens; positions continue from
  * {@link #length(int)}. Stored token-major ([token][kvHeads·headDim]) so growth is one copy.
+ * Also keeps each sequence's running prefix key ({@link RoutingContext#tokenKey}), so that a token
+ * decoded incrementally gets the same key as in a full forward pass.
  */
 public final class KvCache {
     private final int width;
     private final float[][][] keys;
     private final float[][][] values;
     private final int[] lengths;
+    private final long[] prefixKeys;
 
     public KvCache(MoeConfig config, int sequences) {
         this.width = config.numKvHeads() * config.headDim();
         this.keys = new float[config.numLayers()][sequences][0];
         this.values = new float[config.numLayers()][sequences][0];
         this.lengths = new int[sequences];
+        this.prefixKeys = new long[sequences];
+        Arrays.fill(prefixKeys, RoutingContext.EMPTY_PREFIX_KEY);
     }
 
     public int sequences() {
@@ -27,6 +33,15 @@ public final class KvCache {
     /** Tokens already cached for a sequence (= the position of its next token). */
     public int length(int sequence) {
         return lengths[sequence];
+    }
+
+    int[] lengths() {
+        return lengths.clone();
+    }
+
+    /** Per sequence, the prefix key of all its cached tokens (its last cached token's key). */
+    long[] prefixKeys() {
+        return prefixKeys.clone();
     }
 
     /** Stores rows {@code from..from+count} of k and v as the next tokens of {@code sequence} at {@code layer}. */
@@ -50,10 +65,11 @@ public final class KvCache {
         return values[layer][sequence];
     }
 
-    /** Makes the tokens appended by a finished forward call part of the history. */
-    void advance(TokenBatch batch) {
+    /** Makes the tokens appended by a finished forward call, with their keys, part of the history. */
+    void advance(TokenBatch batch, RoutingContext context) {
         for (int s = 0; s < batch.size(); s++) {
             lengths[s] += batch.length(s);
+            prefixKeys[s] = context.tokenKey(batch.start(s) + batch.length(s) - 1);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.LayerRouting;
+import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingObserver;
 import java.nio.file.Path;
@@ -112,7 +113,8 @@ public final class MoeModel {
         }
         int tokens = batch.totalTokens();
         int hidden = config.hiddenSize();
-        int[] positions = positions(batch, cache);
+        RoutingContext context = RoutingContext.continuing(batch, cache.lengths(), cache.prefixKeys());
+        int[] positions = context.positions();
         float[] x = embed(batch);
         int lastLayer = options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
         List<float[]> layerOutputs = new ArrayList<>();
@@ -130,7 +132,7 @@ public final class MoeModel {
                 MatrixOps.addInPlace(x, projected);
                 normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.postAttentionNorm(), (float) config.rmsNormEps());
                 float[] mlp = layer.isMoe()
-                        ? moe(l, moeLayer++, layer, normed, batch, positions, options)
+                        ? moe(l, moeLayer++, layer, normed, batch, context, positions, options)
                         : MatrixOps.toFloats(layer.denseMlp().apply(MatrixOps.matrix(normed, tokens, hidden)));
                 MatrixOps.addInPlace(x, mlp);
             }
@@ -138,23 +140,13 @@ public final class MoeModel {
                 layerOutputs.add(x.clone());
             }
         }
-        cache.advance(batch);
+        cache.advance(batch, context);
         INDArray logits = null;
         if (!options.stopAfterLastMoeLayer()) {
             MatrixOps.rmsNormInPlace(x, tokens, hidden, finalNorm, (float) config.rmsNormEps());
             logits = MatrixOps.timesTransposed(MatrixOps.matrix(x, tokens, hidden), lmHead);
         }
         return new ForwardResult(batch, logits, List.copyOf(layerOutputs));
-    }
-
-    private static int[] positions(TokenBatch batch, KvCache cache) {
-        int[] positions = new int[batch.totalTokens()];
-        for (int s = 0; s < batch.size(); s++) {
-            for (int i = 0; i < batch.length(s); i++) {
-                positions[batch.start(s) + i] = cache.length(s) + i;
-            }
-        }
-        return positions;
     }
 
     private float[] embed(TokenBatch batch) {
@@ -285,13 +277,13 @@ public final class MoeModel {
         }
     }
 
-    private float[] moe(int l, int moeLayer, DecoderLayer layer, float[] normed, TokenBatch batch, int[] positions,
-                        ForwardOptions options) {
+    private float[] moe(int l, int moeLayer, DecoderLayer layer, float[] normed, TokenBatch batch, RoutingContext context,
+                        int[] positions, ForwardOptions options) {
         int tokens = batch.totalTokens();
         int hidden = config.hiddenSize();
         INDArray input = MatrixOps.matrix(normed, tokens, hidden);
         float[] routerLogits = MatrixOps.toFloats(MatrixOps.timesTransposed(input, layer.router()));
-        RoutingDecision decision = options.routing().route(l, routerLogits, tokens, config);
+        RoutingDecision decision = options.routing().route(l, routerLogits, tokens, config, context);
         boolean wantOutputs = options.observers().stream().anyMatch(RoutingObserver::wantsExpertOutputs);
         boolean wantActivations = options.observers().stream().anyMatch(RoutingObserver::wantsExpertActivations);
         List<ExpertBatch> observed = new ArrayList<>();

@@ -1,19 +1,22 @@
 package io.moelab.routing;
 
 import io.moelab.model.MoeConfig;
+import java.io.Serializable;
 
 /**
  * Decides, from a MoE layer's router logits, which experts each token uses and with which gates.
  * The model calls it once per MoE layer and batch; implementations must be stateless or
- * thread-confined, and deterministic for a given input.
+ * thread-confined, and deterministic for a given input. Policies travel to Spark executors
+ * inside an evaluation's configuration, hence {@link Serializable}.
  */
-public interface RoutingPolicy {
+public interface RoutingPolicy extends Serializable {
 
     /**
      * @param layer        decoder layer index
-     * @param routerLogits row-major [tokens × config.numExperts()] logits before softmax
+     * @param routerLogits row-major [tokens × config.numExperts()] logits before softmax; not modified
+     * @param context      each token's prefix key and position, for policies that must not depend on the batch
      */
-    RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config);
+    RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context);
 
     /** The short spec string this policy is written as in tables, e.g. {@code native}. */
     String spec();

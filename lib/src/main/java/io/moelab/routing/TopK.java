@@ -22,4 +22,22 @@ public final class TopK {
             out[outOffset + s] = best;
         }
     }
+
+    /**
+     * Sorts {@code indices[from..from+count)} by {@code values[offset + index]}, descending, equal
+     * values keeping the lower index first: the order {@link #select} produces.
+     */
+    public static void sortDescending(float[] values, int offset, int[] indices, int from, int count) {
+        for (int i = from + 1; i < from + count; i++) {
+            int index = indices[i];
+            float value = values[offset + index];
+            int j = i - 1;
+            while (j >= from && (values[offset + indices[j]] < value
+                    || (values[offset + indices[j]] == value && indices[j] > index))) {
+                indices[j + 1] = indices[j];
+                j--;
+            }
+            indices[j + 1] = index;
+        }
+    }
 }
