@@ -1,0 +1,53 @@
+package io.moelab.eval;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Rows of a forward call's [tokens × vocab] logits, read one at a time so only the rows a request
+ * scores are ever copied out of ND4J, and the scores taken on them in double.
+ */
+final class LogitRows {
+    private final FloatBuffer data;
+    private final int vocab;
+
+    LogitRows(INDArray logits) {
+        INDArray dense = logits.ordering() == 'c' && !logits.isView() ? logits : logits.dup('c');
+        this.data = dense.data().asNioFloat();
+        this.vocab = (int) logits.size(1);
+    }
+
+    int vocab() {
+        return vocab;
+    }
+
+    /** Copies row {@code row} into {@code into} (length vocab) and returns it. */
+    float[] row(int row, float[] into) {
+        data.get(row * vocab, into, 0, vocab);
+        return into;
+    }
+
+    /** log softmax(row)[token], in double. */
+    static double logProbability(float[] row, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : row) {
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : row) {
+            sum += Math.exp(x - max);
+        }
+        return row[token] - max - Math.log(sum);
+    }
+
+    /** Index of the largest value; ties go to the lowest index, as torch's argmax. */
+    static int argmax(float[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
