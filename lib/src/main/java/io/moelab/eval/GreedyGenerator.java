@@ -133,10 +133,16 @@ final class GreedyGenerator {
         return scores;
     }
 
-    /** Index of the earliest occurrence of any stop string in {@code text}, or −1. */
+    /**
+     * Index of the earliest occurrence of any stop string in {@code text}, or −1. Empty stop
+     * strings are ignored, as lm-eval's {@code if len(term) > 0} does.
+     */
     private static int earliestStop(String text, List<String> until) {
         int earliest = -1;
         for (String stop : until) {
+            if (stop.isEmpty()) {
+                continue;
+            }
             int at = text.indexOf(stop);
             if (at >= 0 && (earliest < 0 || at < earliest)) {
                 earliest = at;

@@ -70,9 +70,9 @@ class GenerationTest {
     }
 
     @Test
-    void generationStopsAtTheEarliestStopStringWhateverTheirOrder() {
+    void generationStopsAtTheEarliestStopStringWhateverTheirOrderIgnoringEmptyOnes() {
         // Unstopped: " unto the sons of the LORD thy God ..."
-        GenerationInstance stopped = generation("g", "And God said", List.of("LORD", " the", "sons"), 120);
+        GenerationInstance stopped = generation("g", "And God said", List.of("LORD", "", " the", "sons"), 120);
         assertEquals(" unto", generate(EvalFixtures.NATIVE, new ByteTokenizer(), List.of(stopped)).get(0));
         GenerationInstance acrossTokens = generation("g", "And God said", List.of("the L"), 120);
         assertEquals(" unto the sons of ", generate(EvalFixtures.NATIVE, new ByteTokenizer(), List.of(acrossTokens)).get(0));
