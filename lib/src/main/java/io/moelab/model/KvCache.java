@@ -26,6 +26,35 @@ public final class KvCache {
         Arrays.fill(prefixKeys, RoutingContext.EMPTY_PREFIX_KEY);
     }
 
+    private KvCache(int width, float[][][] keys, float[][][] values, int[] lengths) {
+        this.width = width;
+        this.keys = keys;
+        this.values = values;
+        this.lengths = lengths;
+    }
+
+    /**
+     * A new cache whose sequence {@code i} continues a copy of this cache's sequence
+     * {@code sources[i]}: requests that share a prefix forward it once and each go on from its
+     * own copy. This cache is left unchanged.
+     */
+    public KvCache fork(int... sources) {
+        int layers = keys.length;
+        float[][][] forkedKeys = new float[layers][sources.length][];
+        float[][][] forkedValues = new float[layers][sources.length][];
+        int[] forkedLengths = new int[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            int source = sources[i];
+            forkedLengths[i] = lengths[source];
+            int used = lengths[source] * width;
+            for (int l = 0; l < layers; l++) {
+                forkedKeys[l][i] = Arrays.copyOf(keys[l][source], used);
+                forkedValues[l][i] = Arrays.copyOf(values[l][source], used);
+            }
+        }
+        return new KvCache(width, forkedKeys, forkedValues, forkedLengths);
+    }
+
     public int sequences() {
         return lengths.length;
     }
