@@ -46,6 +46,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--max-batch-tokens", defaultValue = "4096", description = "Tokens per forward call when batching log-likelihood requests (default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
 
+    @Option(names = "--group-size", defaultValue = "64", description = "Documents per engine call; requests are batched only within one (default: ${DEFAULT-VALUE}).")
+    int groupSize;
+
     @Option(names = "--add-bos", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Read every request after the model's BOS token (default: on; lm-eval's HF default is off).")
     boolean addBos;
@@ -74,7 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         String run = runId != null ? runId : "evaluate-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         EvaluationConfig config = new EvaluationConfig(variants,
                 tasks != null ? tasks : List.of(home.resolve("tasks/bundled").toString()), specs, dataDir, limit,
-                maxBatchTokens, addBos, partitions, seed, warehouse, run);
+                maxBatchTokens, groupSize, addBos, partitions, seed, warehouse, run);
         SparkSession spark = SparkSessions.forCommand("moelab evaluate " + run, master);
         try {
             new EvaluationJob(spark).run(config).print(spec.commandLine().getOut());

@@ -1,5 +1,7 @@
 package io.moelab.cli;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -19,6 +21,10 @@ final class SparkSessions {
         if (embedded) {
             // As spark-shell does: INFO logs would drown the progress bar and the summary.
             spark.sparkContext().setLogLevel("WARN");
+            // A failed task's exception reaches the driver, which prints it as one line; the executor's
+            // and scheduler's ERROR copies with stack traces would only bury it.
+            Configurator.setLevel("org.apache.spark.executor.Executor", Level.OFF);
+            Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager", Level.OFF);
         }
         return spark;
     }

@@ -1,6 +1,7 @@
 package io.moelab.eval;
 
 import io.moelab.MoelabInputException;
+import io.moelab.eval.task.PairEncoding;
 
 /**
  * How the {@link EvaluationEngine} turns requests into forward calls.
@@ -18,24 +19,10 @@ import io.moelab.MoelabInputException;
  *                       start with the prefix token either way
  * @param pairEncoding   how a (context, continuation) pair becomes tokens
  */
-public record EngineOptions(int maxBatchTokens, boolean batched, boolean addBos, PairEncoding pairEncoding) {
+public record EngineOptions(int maxBatchTokens, boolean batched, boolean addBos, PairEncoding pairEncoding)
+        implements java.io.Serializable {
 
     public static final int DEFAULT_MAX_BATCH_TOKENS = 4096;
-
-    /** How the context/continuation boundary is drawn before tokenizing. */
-    public enum PairEncoding {
-        /**
-         * lm-evaluation-harness's {@code _encode_pair}: trailing whitespace of the context moves to
-         * the front of the continuation, and the continuation's tokens are those of
-         * context + continuation after the context's own tokens.
-         */
-        LM_EVAL,
-        /**
-         * The same, without moving whitespace: the continuation is scored exactly as given (the
-         * trained model card's rule, which scores only the choice's bytes).
-         */
-        AS_GIVEN
-    }
 
     public EngineOptions {
         if (maxBatchTokens < 1) {

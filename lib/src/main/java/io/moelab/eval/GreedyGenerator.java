@@ -6,6 +6,7 @@ import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
 import io.moelab.model.TokenBatch;
 import io.moelab.model.tokenizer.Tokenizer;
+import io.moelab.routing.policy.ContrastiveDecoding;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
@@ -103,34 +104,7 @@ final class GreedyGenerator {
         if (lastRows.length == 1) {
             return LogitRows.argmax(lastRows[0]);
         }
-        double[] scores = selfContrastScores(lastRows[0], lastRows[1], alpha, beta);
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * SCMoE's next-token scores: {@code (1+β)·z_s − β·z_w} where {@code p_s ≥ α·max p_s}, −∞
-     * elsewhere. {@code p_s ≥ α·max p_s} is tested as {@code z_s − max z_s ≥ ln α}, the same
-     * condition without forming the softmax.
-     */
-    private static double[] selfContrastScores(float[] strongLogits, float[] weakLogits, double alpha, double beta) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float z : strongLogits) {
-            max = Math.max(max, z);
-        }
-        double logAlpha = Math.log(alpha);
-        double[] scores = new double[strongLogits.length];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = strongLogits[i] - max >= logAlpha
-                    ? (1 + beta) * strongLogits[i] - beta * weakLogits[i]
-                    : Double.NEGATIVE_INFINITY;
-        }
-        return scores;
+        return ContrastiveDecoding.argmax(ContrastiveDecoding.scores(lastRows[0], lastRows[1], alpha, beta));
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.moelab.eval;
 
 import io.moelab.MoelabInputException;
-import io.moelab.eval.EngineOptions.PairEncoding;
+import io.moelab.eval.task.PairEncoding;
 import io.moelab.model.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.OptionalInt;

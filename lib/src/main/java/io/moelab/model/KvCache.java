@@ -26,11 +26,12 @@ public final class KvCache {
         Arrays.fill(prefixKeys, RoutingContext.EMPTY_PREFIX_KEY);
     }
 
-    private KvCache(int width, float[][][] keys, float[][][] values, int[] lengths) {
+    private KvCache(int width, float[][][] keys, float[][][] values, int[] lengths, long[] prefixKeys) {
         this.width = width;
         this.keys = keys;
         this.values = values;
         this.lengths = lengths;
+        this.prefixKeys = prefixKeys;
     }
 
     /**
@@ -43,16 +44,18 @@ public final class KvCache {
         float[][][] forkedKeys = new float[layers][sources.length][];
         float[][][] forkedValues = new float[layers][sources.length][];
         int[] forkedLengths = new int[sources.length];
+        long[] forkedPrefixKeys = new long[sources.length];
         for (int i = 0; i < sources.length; i++) {
             int source = sources[i];
             forkedLengths[i] = lengths[source];
+            forkedPrefixKeys[i] = prefixKeys[source];
             int used = lengths[source] * width;
             for (int l = 0; l < layers; l++) {
                 forkedKeys[l][i] = Arrays.copyOf(keys[l][source], used);
                 forkedValues[l][i] = Arrays.copyOf(values[l][source], used);
             }
         }
-        return new KvCache(width, forkedKeys, forkedValues, forkedLengths);
+        return new KvCache(width, forkedKeys, forkedValues, forkedLengths, forkedPrefixKeys);
     }
 
     public int sequences() {

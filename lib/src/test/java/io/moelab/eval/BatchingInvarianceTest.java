@@ -9,6 +9,7 @@ import io.moelab.eval.task.RollingInstance.WindowStrategy;
 import io.moelab.eval.task.TaskInstance;
 import io.moelab.model.MoeModel;
 import io.moelab.model.tokenizer.ByteTokenizer;
+import io.moelab.eval.task.PairEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,7 +94,7 @@ class BatchingInvarianceTest {
             }
         }
         // As given, so that no context's trailing space moves into its choices.
-        EngineOptions options = EngineOptions.defaults().withPairEncoding(EngineOptions.PairEncoding.AS_GIVEN);
+        EngineOptions options = EngineOptions.defaults().withPairEncoding(PairEncoding.AS_GIVEN);
         EvaluationEngine alone = engine(randomModel, options.withBatched(false));
         alone.evaluate(mc);
         EvaluationEngine shared = engine(randomModel, options);

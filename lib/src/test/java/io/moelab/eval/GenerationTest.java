@@ -17,11 +17,8 @@ import io.moelab.model.TokenBatch;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import io.moelab.model.tokenizer.Tokenizer;
 import io.moelab.routing.NativeRouting;
-import io.moelab.routing.RoutingDecision;
-import io.moelab.routing.RoutingPolicy;
-import io.moelab.routing.Softmax;
-import io.moelab.routing.TopK;
 import io.moelab.routing.policy.EvalPolicy;
+import io.moelab.routing.policy.RankRouting;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -97,17 +94,17 @@ class GenerationTest {
         List<GenerationInstance> instances = List.of(generation("a", "And God said", List.of(), 60),
                 generation("b", "def __init__(self", List.of(), 60), generation("c", "347+58=", List.of(), 60));
         List<String> greedy = generate(EvalFixtures.NATIVE, new ByteTokenizer(), instances);
-        EvalPolicy betaZero = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new ThirdExpertOnly(), 0.1, 0);
+        EvalPolicy betaZero = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new RankRouting(3), 0.1, 0);
         assertEquals(greedy, generate(betaZero, new ByteTokenizer(), instances));
-        EvalPolicy onlyTheTopToken = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new ThirdExpertOnly(), 1, 5);
+        EvalPolicy onlyTheTopToken = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new RankRouting(3), 1, 5);
         assertEquals(greedy, generate(onlyTheTopToken, new ByteTokenizer(), instances), "alpha 1 leaves only the strong argmax");
-        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new ThirdExpertOnly(), 0.1, 0.5);
+        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new RankRouting(3), 0.1, 0.5);
         assertNotEquals(greedy, generate(contrast, new ByteTokenizer(), instances), "the weak policy changes some token");
     }
 
     @Test
     void selfContrastCountsBothPolicies() {
-        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new ThirdExpertOnly(), 0.1, 0.5);
+        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new RankRouting(3), 0.1, 0.5);
         EvaluationEngine engine = new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(), contrast, EngineOptions.defaults());
         engine.evaluate(List.of(generation("a", "And God said", List.of(), 10)));
         // [BOS] + 12 prompt bytes, then 9 single tokens, each under both policies: 2 + 1 slots per token and layer.
@@ -117,7 +114,7 @@ class GenerationTest {
 
     @Test
     void selfContrastIsRejectedForLoglikelihoodTasks() {
-        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new ThirdExpertOnly(), 0.1, 0.5);
+        EvalPolicy contrast = new EvalPolicy.Contrastive("scmoe", NativeRouting.INSTANCE, new RankRouting(3), 0.1, 0.5);
         EvaluationEngine engine = new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(), contrast, EngineOptions.defaults());
         MoelabInputException e = assertThrows(MoelabInputException.class,
                 () -> engine.evaluate(EvalFixtures.multipleChoice("arith-mc").subList(0, 1)));
@@ -189,31 +186,6 @@ class GenerationTest {
         @Override
         public void close() {
             bytes.close();
-        }
-    }
-
-    /** SCMoE's default weak policy: only the expert ranked third, with weight 1. */
-    private static final class ThirdExpertOnly implements RoutingPolicy {
-        @Override
-        public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config) {
-            int experts = config.numExperts();
-            float[] probabilities = Softmax.rows(routerLogits, tokens, experts);
-            int[] starts = new int[tokens + 1];
-            int[] chosen = new int[tokens];
-            float[] gates = new float[tokens];
-            int[] top3 = new int[3];
-            for (int t = 0; t < tokens; t++) {
-                starts[t + 1] = t + 1;
-                TopK.select(probabilities, t * experts, experts, 3, top3, 0);
-                chosen[t] = top3[2];
-                gates[t] = 1;
-            }
-            return new RoutingDecision(experts, starts, chosen, gates, probabilities);
-        }
-
-        @Override
-        public String spec() {
-            return "rank3";
         }
     }
 }

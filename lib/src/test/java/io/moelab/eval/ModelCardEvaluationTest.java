@@ -3,7 +3,7 @@ package io.moelab.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.moelab.eval.EngineOptions.PairEncoding;
+import io.moelab.eval.task.PairEncoding;
 import io.moelab.eval.metrics.MetricValue;
 import io.moelab.eval.metrics.TaskMetrics;
 import io.moelab.eval.task.MultipleChoiceInstance;

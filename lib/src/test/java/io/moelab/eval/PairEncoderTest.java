@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
-import io.moelab.eval.EngineOptions.PairEncoding;
+import io.moelab.eval.task.PairEncoding;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;

@@ -89,6 +89,7 @@ public final class DatasetSource {
     static final String FILE_COL = "__moelab_file";
     static final String BLOCK_COL = "__moelab_block";
     static final String ID_COL = "__moelab_id";
+    static final String DOCUMENT_ID_COL = "__moelab_document_id";
     static final String CORRUPT_COL = "__moelab_corrupt_record";
     static final String SPLIT_COLUMN = "split";
     private static final char REPLACEMENT = '\uFFFD';
@@ -133,7 +134,7 @@ public final class DatasetSource {
         Dataset<Row> selected = table.select(id.as("id"), col(textColumn).as("text"), label.as("label"),
                 col(FILE_COL).as("file"));
         if (options.idColumn() != null) {
-            checkIds(selected, describe);
+            checkIds(selected, "id", "file", describe);
         }
         JavaRDD<Document> docs = selected
                 .where(col("text").isNotNull().and(org.apache.spark.sql.functions.length(col("text")).gt(0)))
@@ -171,14 +172,14 @@ public final class DatasetSource {
         String[] dataColumns = Arrays.stream(table.schema().fieldNames())
                 .filter(n -> !n.equals(ID_COL) && !n.equals(FILE_COL) && !n.equals(BLOCK_COL)).toArray(String[]::new);
         Column[] selection = new Column[dataColumns.length + 2];
-        selection[0] = id.as("id");
-        selection[1] = col(FILE_COL).as("file");
+        selection[0] = id.as(DOCUMENT_ID_COL);
+        selection[1] = col(FILE_COL);
         for (int i = 0; i < dataColumns.length; i++) {
             selection[i + 2] = col(dataColumns[i]);
         }
         Dataset<Row> selected = table.select(selection);
         if (options.idColumn() != null) {
-            checkIds(selected, rows.describe());
+            checkIds(selected, DOCUMENT_ID_COL, FILE_COL, rows.describe());
         }
         DocumentSampler sampler = new DocumentSampler(options.seed());
         long maxDocuments = options.maxDocuments();
@@ -578,13 +579,13 @@ public final class DatasetSource {
         return out;
     }
 
-    private static void checkIds(Dataset<Row> selected, String describe) {
-        List<Row> nulls = selected.where(col("id").isNull()).select("file").limit(1).collectAsList();
+    private static void checkIds(Dataset<Row> selected, String idColumn, String fileColumn, String describe) {
+        List<Row> nulls = selected.where(col(idColumn).isNull()).select(fileColumn).limit(1).collectAsList();
         if (!nulls.isEmpty()) {
             throw new MoelabInputException(describe + ": id column has a null value (file "
                     + nulls.get(0).getString(0) + "); every document needs an id");
         }
-        List<Row> dups = selected.groupBy("id").count().where(col("count").gt(1)).limit(1).collectAsList();
+        List<Row> dups = selected.groupBy(idColumn).count().where(col("count").gt(1)).limit(1).collectAsList();
         if (!dups.isEmpty()) {
             throw new MoelabInputException(describe + ": id column has duplicate value '" + dups.get(0).getString(0)
                     + "' (" + dups.get(0).getLong(1) + " rows); document ids must be unique");

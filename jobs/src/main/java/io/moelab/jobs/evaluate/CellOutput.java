@@ -12,6 +12,6 @@ record CellOutput(CellKey cell, List<DocumentResult> results, EngineCounters cou
     CellOutput merge(CellOutput other) {
         List<DocumentResult> all = new ArrayList<>(results);
         all.addAll(other.results);
-        return new CellOutput(cell, all, counters.merge(other.counters));
+        return new CellOutput(cell, all, counters.plus(other.counters));
     }
 }

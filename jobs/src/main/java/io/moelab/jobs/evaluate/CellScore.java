@@ -11,6 +11,6 @@ record CellScore(ModelVariant model, String policy, TaskDefinition task, List<Me
         List<ExampleOutcome> examples, EngineCounters counters) {
 
     double tokensPerSecond() {
-        return counters.forwardSeconds() > 0 ? counters.tokens() / counters.forwardSeconds() : Double.NaN;
+        return counters.tokensPerSecond();
     }
 }

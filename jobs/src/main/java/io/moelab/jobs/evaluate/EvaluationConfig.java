@@ -11,6 +11,7 @@ import java.util.List;
  * @param dataDir        where relative data paths of task files resolve (null: the task file's folder)
  * @param limit          documents per task, the first of the seed's order (Long.MAX_VALUE: all)
  * @param maxBatchTokens tokens per forward call when batching log-likelihood requests
+ * @param groupSize      documents per engine call ({@link EvalGroup}): what may be batched together
  * @param addBos         read every request after the model's BOS token
  * @param partitions     Spark partitions for the scoring (0 = Spark's default parallelism)
  * @param seed           document sampling, few-shot draws and bootstrap resampling
@@ -22,6 +23,7 @@ public record EvaluationConfig(
         String dataDir,
         long limit,
         int maxBatchTokens,
+        int groupSize,
         boolean addBos,
         int partitions,
         long seed,

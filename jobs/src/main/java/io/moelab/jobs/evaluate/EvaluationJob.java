@@ -5,6 +5,7 @@ import io.moelab.eval.EngineOptions;
 import io.moelab.eval.task.OutputType;
 import io.moelab.eval.task.TaskDefinition;
 import io.moelab.eval.task.TaskDocument;
+import io.moelab.eval.task.TaskInstance;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.DatasetSource;
 import io.moelab.jobs.executor.ModelCache;
@@ -22,21 +23,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
 
 /**
  * The evaluation job: every (model variant, routing policy, task) cell in one Spark job. Task files,
  * policies and models are checked on the driver; the tasks' documents are read with Spark, turned into
  * requests on the executors (bad rows fail here, before any scoring), sharded by (task, document id),
  * and scored by {@link EvaluationWorker}. The per-document results come back to the driver, which
- * computes the metrics in document-id order, so the scores do not depend on partitioning beyond float
- * noise in the log-likelihoods. Nothing is written until everything is computed: the tables commit
+ * computes the metrics in document-id order, so the scores are identical for 1 or N partitions. Nothing is written until everything is computed: the tables commit
  * together, then each cell's lm-evaluation-harness {@code results.json} is written.
  */
 public final class EvaluationJob {
@@ -49,9 +50,9 @@ public final class EvaluationJob {
 
     public EvaluationSummary run(EvaluationConfig config) {
         Instant started = Instant.now();
-        if (config.maxBatchTokens() < 1 || config.limit() < 1) {
-            throw new MoelabInputException("--max-batch-tokens and --limit must be at least 1, got "
-                    + config.maxBatchTokens() + " and " + config.limit());
+        if (config.maxBatchTokens() < 1 || config.limit() < 1 || config.groupSize() < 1) {
+            throw new MoelabInputException("--max-batch-tokens, --limit and --group-size must be at least 1, got "
+                    + config.maxBatchTokens() + ", " + config.limit() + " and " + config.groupSize());
         }
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
         List<TaskDefinition> tasks = TaskFiles.load(config.tasks(), config.dataDir());
@@ -69,17 +70,12 @@ public final class EvaluationJob {
         }
         requireSomeCell(policies, tasks);
 
-        JavaRDD<EvalItem> items = instances(tasks, config);
+        JavaPairRDD<EvalGroup, TaskInstance> instances = instances(tasks, config);
         int partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
-        JavaRDD<EvalItem> sharded = items
-                .keyBy(item -> item.task() + "\u0000" + item.instance().documentId())
-                .partitionBy(new HashPartitioner(partitions))
-                .values();
-        List<OutputType> types = tasks.stream().map(TaskDefinition::outputType).toList();
-        EngineOptions engine = new EngineOptions(config.maxBatchTokens(), true, config.addBos());
+        EngineOptions engine = EngineOptions.defaults().withMaxBatchTokens(config.maxBatchTokens()).withAddBos(config.addBos());
         Map<CellKey, CellOutput> cells = new TreeMap<>();
-        for (CellOutput output : sharded.mapPartitions(
-                new EvaluationWorker(config.models(), policies, types, engine, hadoop)).collect()) {
+        for (CellOutput output : instances.groupByKey(partitions).mapPartitions(
+                new EvaluationWorker(config.models(), policies, tasks, engine, hadoop)).collect()) {
             cells.merge(output.cell(), output, CellOutput::merge);
         }
         EvaluationResults results = EvaluationResults.of(config, tasks, policies, cells);
@@ -119,10 +115,14 @@ public final class EvaluationJob {
         return ModelCache.executor().get(new ModelKey(variant.uri(), "float32", "cpu"), local);
     }
 
-    /** Every task's documents as requests, built on the executors and materialised so bad rows fail now. */
-    private JavaRDD<EvalItem> instances(List<TaskDefinition> tasks, EvaluationConfig config) {
+    /**
+     * Every task's documents as requests in their {@link EvalGroup}s, built on the executors and
+     * materialised so bad rows fail now, before any scoring.
+     */
+    private JavaPairRDD<EvalGroup, TaskInstance> instances(List<TaskDefinition> tasks, EvaluationConfig config) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<JavaRDD<EvalItem>> perTask = new ArrayList<>();
+        List<JavaPairRDD<EvalGroup, TaskInstance>> perTask = new ArrayList<>();
+        long groupSize = config.groupSize();
         for (int t = 0; t < tasks.size(); t++) {
             TaskDefinition task = tasks.get(t);
             JavaRDD<TaskDocument> docs = documents(task, task.evalSplit(), config.limit(), config.seed());
@@ -131,11 +131,14 @@ public final class EvaluationJob {
             Broadcast<TaskDefinition> definition = context.broadcast(task);
             Broadcast<List<TaskDocument>> shots = context.broadcast(pool);
             int index = t;
-            perTask.add(docs.map(doc -> new EvalItem(index, definition.value().instance(doc, shots.value()))));
+            perTask.add(docs.zipWithIndex().mapToPair(doc -> new Tuple2<>(new EvalGroup(index, doc._2() / groupSize),
+                    definition.value().instance(doc._1(), shots.value()))));
         }
-        JavaRDD<EvalItem> all = perTask.size() == 1 ? perTask.get(0)
-                : context.union(perTask.toArray(JavaRDD[]::new));
-        JavaRDD<EvalItem> persisted = all.persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<EvalGroup, TaskInstance> all = perTask.get(0);
+        for (int t = 1; t < perTask.size(); t++) {
+            all = all.union(perTask.get(t));
+        }
+        JavaPairRDD<EvalGroup, TaskInstance> persisted = all.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.count();
         return persisted;
     }
@@ -143,7 +146,7 @@ public final class EvaluationJob {
     private JavaRDD<TaskDocument> documents(TaskDefinition task, String split, long limit, long seed) {
         List<String> paths = task.data().paths(split);
         DatasetOptions options = DatasetOptions.builder(paths.toArray(String[]::new))
-                .format(DatasetOptions.Format.valueOf(task.data().format().toUpperCase(java.util.Locale.ROOT)))
+                .format(DatasetOptions.Format.valueOf(task.data().format().name()))
                 .idColumn(task.idColumn().orElse(null))
                 .maxDocuments(limit)
                 .seed(seed)

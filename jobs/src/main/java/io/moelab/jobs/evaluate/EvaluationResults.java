@@ -1,7 +1,7 @@
 package io.moelab.jobs.evaluate;
 
 import io.moelab.eval.metrics.TaskMetrics;
-import io.moelab.eval.metrics.TaskScore;
+import io.moelab.eval.metrics.MetricValue;
 import io.moelab.eval.task.TaskDefinition;
 import io.moelab.routing.policy.EvalPolicy;
 import java.util.ArrayList;
@@ -16,14 +16,15 @@ record EvaluationResults(EvaluationConfig config, List<CellScore> cells) {
         List<CellScore> cells = new ArrayList<>();
         outputs.forEach((key, output) -> {
             TaskDefinition task = tasks.get(key.task());
-            TaskScore score = TaskMetrics.score(task.outputType(), output.results(), config.seed());
+            List<MetricValue> metrics = TaskMetrics.compute(task.outputType(), output.results(), config.seed()).stream()
+                    .filter(m -> task.metrics().contains(m.metric())).toList();
             cells.add(new CellScore(config.models().get(key.model()), policies.get(key.policy()).spec(), task,
-                    score.metrics(), score.examples(), output.counters()));
+                    metrics, TaskMetrics.examples(task.outputType(), output.results()), output.counters()));
         });
         return new EvaluationResults(config, List.copyOf(cells));
     }
 
     long tokens() {
-        return cells.stream().mapToLong(c -> c.counters().tokens()).sum();
+        return cells.stream().mapToLong(c -> c.counters().tokensForwarded()).sum();
     }
 }

@@ -2,7 +2,7 @@ package io.moelab.jobs.evaluate;
 
 import io.moelab.eval.EngineOptions;
 import io.moelab.eval.EvaluationEngine;
-import io.moelab.eval.task.OutputType;
+import io.moelab.eval.task.TaskDefinition;
 import io.moelab.eval.task.TaskInstance;
 import io.moelab.jobs.executor.GpuBinding;
 import io.moelab.jobs.executor.ModelCache;
@@ -22,40 +22,41 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
 
 /**
- * What each Spark task runs: its documents through every (model variant, policy) pair, task by task,
- * with the executor's cached models. Documents are taken in (task, id) order, so what a partition
- * batches together depends on its documents only, never on arrival order.
+ * What each Spark task runs: its {@link EvalGroup}s through every (model variant, policy) pair with the
+ * executor's cached models, one engine call per group with the group's documents in id order, so what is
+ * batched together never depends on the partitioning or on arrival order.
  */
-final class EvaluationWorker implements FlatMapFunction<Iterator<EvalItem>, CellOutput> {
+final class EvaluationWorker implements FlatMapFunction<Iterator<Tuple2<EvalGroup, Iterable<TaskInstance>>>, CellOutput> {
     private final List<ModelVariant> models;
     private final List<EvalPolicy> policies;
-    private final List<OutputType> taskTypes;
+    private final List<TaskDefinition> tasks;
     private final EngineOptions options;
     private final SerializableConfiguration hadoop;
 
-    EvaluationWorker(List<ModelVariant> models, List<EvalPolicy> policies, List<OutputType> taskTypes,
+    EvaluationWorker(List<ModelVariant> models, List<EvalPolicy> policies, List<TaskDefinition> tasks,
             EngineOptions options, SerializableConfiguration hadoop) {
         this.models = models;
         this.policies = policies;
-        this.taskTypes = taskTypes;
+        this.tasks = tasks;
         this.options = options;
         this.hadoop = hadoop;
     }
 
     @Override
-    public Iterator<CellOutput> call(Iterator<EvalItem> items) {
-        Map<Integer, List<TaskInstance>> byTask = new TreeMap<>();
-        List<EvalItem> all = new ArrayList<>();
-        items.forEachRemaining(all::add);
-        all.sort(Comparator.comparingInt(EvalItem::task).thenComparing(item -> item.instance().documentId()));
-        for (EvalItem item : all) {
-            byTask.computeIfAbsent(item.task(), t -> new ArrayList<>()).add(item.instance());
-        }
-        List<CellOutput> out = new ArrayList<>();
-        if (byTask.isEmpty()) {
-            return out.iterator();
+    public Iterator<CellOutput> call(Iterator<Tuple2<EvalGroup, Iterable<TaskInstance>>> groups) {
+        Map<EvalGroup, List<TaskInstance>> byGroup = new TreeMap<>();
+        groups.forEachRemaining(group -> {
+            List<TaskInstance> instances = new ArrayList<>();
+            group._2().forEach(instances::add);
+            instances.sort(Comparator.comparing(TaskInstance::documentId));
+            byGroup.put(group._1(), instances);
+        });
+        Map<CellKey, CellOutput> out = new TreeMap<>();
+        if (byGroup.isEmpty()) {
+            return out.values().iterator();
         }
         OptionalInt device = GpuBinding.bindCurrentTask();
         for (int m = 0; m < models.size(); m++) {
@@ -64,17 +65,20 @@ final class EvaluationWorker implements FlatMapFunction<Iterator<EvalItem>, Cell
                     new ModelKey(models.get(m).uri(), "float32", GpuBinding.deviceName(device)), local);
             try (Tokenizer tokenizer = Tokenizers.forModel(local, model.config().vocabSize())) {
                 for (int p = 0; p < policies.size(); p++) {
-                    for (Map.Entry<Integer, List<TaskInstance>> task : byTask.entrySet()) {
-                        if (!EvaluationJob.applies(policies.get(p), taskTypes.get(task.getKey()))) {
+                    for (Map.Entry<EvalGroup, List<TaskInstance>> group : byGroup.entrySet()) {
+                        TaskDefinition task = tasks.get(group.getKey().task());
+                        if (!EvaluationJob.applies(policies.get(p), task.outputType())) {
                             continue;
                         }
-                        EvaluationEngine engine = new EvaluationEngine(model, tokenizer, policies.get(p), options);
-                        out.add(new CellOutput(new CellKey(m, p, task.getKey()), engine.evaluate(task.getValue()),
-                                engine.counters()));
+                        EvaluationEngine engine = new EvaluationEngine(model, tokenizer, policies.get(p),
+                                options.withPairEncoding(task.pairEncoding()));
+                        CellOutput scored = new CellOutput(new CellKey(m, p, group.getKey().task()),
+                                engine.evaluate(group.getValue()), engine.counters());
+                        out.merge(scored.cell(), scored, CellOutput::merge);
                     }
                 }
             }
         }
-        return out.iterator();
+        return out.values().iterator();
     }
 }

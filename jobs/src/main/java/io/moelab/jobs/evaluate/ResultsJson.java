@@ -3,6 +3,7 @@ package io.moelab.jobs.evaluate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.moelab.eval.metrics.MetricValue;
+import io.moelab.eval.metrics.TaskMetrics;
 import io.moelab.jobs.warehouse.BuildInfo;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +84,7 @@ final class ResultsJson {
         run.put("model_args", "pretrained=" + first.model().uri() + ",routing_policy=" + first.policy());
         run.put("batch_size", "max_batch_tokens=" + config.maxBatchTokens());
         run.put("limit", config.limit() == Long.MAX_VALUE ? null : config.limit());
-        run.put("bootstrap_iters", io.moelab.eval.metrics.TaskMetrics.BOOTSTRAP_RESAMPLES);
+        run.put("bootstrap_iters", TaskMetrics.BOOTSTRAP_RESAMPLES);
         run.put("random_seed", config.seed());
         run.put("fewshot_seed", config.seed());
         Map<String, Object> doc = new LinkedHashMap<>();

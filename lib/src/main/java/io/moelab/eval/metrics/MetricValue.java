@@ -20,4 +20,9 @@ public record MetricValue(String metric, String filter, double value, double std
     public String key() {
         return metric + "," + filter;
     }
+
+    /** Whether a larger value is better (lm-eval's {@code higher_is_better}): not for perplexities and bits per byte. */
+    public boolean higherIsBetter() {
+        return !metric.endsWith("perplexity") && !metric.equals("bits_per_byte");
+    }
 }

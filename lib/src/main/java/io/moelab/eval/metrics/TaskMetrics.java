@@ -14,6 +14,9 @@ import java.util.List;
  * results always give the same numbers.
  */
 public final class TaskMetrics {
+    /** Bootstrap resamples behind the perplexities' standard errors (results.json's {@code bootstrap_iters}). */
+    public static final int BOOTSTRAP_RESAMPLES = PerplexityMetrics.BOOTSTRAP_RESAMPLES;
+
     private TaskMetrics() {
     }
 

@@ -33,7 +33,7 @@ public final class TaskDefinition implements Serializable {
     /** What the parser hands over, one field per task-file setting. */
     record Settings(String name, OutputType outputType, DataFiles data, String evalSplit, String fewshotSplit,
             int numFewshot, long fewshotSeed, String idColumn, DocumentProcessor processor, Prompt prompt,
-            Generation generation, Rolling rolling, List<String> metrics, Map<String, Object> config, int version)
+            PairEncoding pairEncoding, Generation generation, Rolling rolling, List<String> metrics, Map<String, Object> config, int version)
             implements Serializable {
     }
 
@@ -128,6 +128,11 @@ public final class TaskDefinition implements Serializable {
     }
 
     /** {@code metadata: version}, 0 when the file gives none. */
+    /** How multiple-choice requests are tokenized ({@code pair_encoding}; lm_eval unless the task says otherwise). */
+    public PairEncoding pairEncoding() {
+        return s.pairEncoding();
+    }
+
     public int version() {
         return s.version();
     }

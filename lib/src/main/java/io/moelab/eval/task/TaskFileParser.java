@@ -35,7 +35,7 @@ final class TaskFileParser {
 
     private static final List<String> TOP_FIELDS = List.of("task", "dataset", "test_split", "validation_split",
             "fewshot_split", "num_fewshot", "fewshot_config", "output_type", "description", "doc_to_text",
-            "doc_to_choice", "doc_to_target", "target_delimiter", "fewshot_delimiter", "process_docs", "id_column",
+            "doc_to_choice", "doc_to_target", "target_delimiter", "fewshot_delimiter", "pair_encoding", "process_docs", "id_column",
             "generation_kwargs", "filter_list", "metric_list", "rolling_windows", "word_count", "byte_count",
             "metadata");
     private static final Map<OutputType, List<String>> METRICS = Map.of(
@@ -45,6 +45,7 @@ final class TaskFileParser {
     /** Fields that only some output types read. */
     private static final Map<String, Set<OutputType>> ONLY_FOR = Map.of(
             "doc_to_choice", Set.of(OutputType.MULTIPLE_CHOICE),
+            "pair_encoding", Set.of(OutputType.MULTIPLE_CHOICE),
             "doc_to_target", Set.of(OutputType.MULTIPLE_CHOICE, OutputType.GENERATE_UNTIL),
             "generation_kwargs", Set.of(OutputType.GENERATE_UNTIL),
             "filter_list", Set.of(OutputType.GENERATE_UNTIL),
@@ -113,6 +114,10 @@ final class TaskFileParser {
                         + String.join(", ", DocumentProcessor.names()) + ")"))).orElse(null);
         String targetDelimiter = top.string("target_delimiter").orElse(DEFAULT_TARGET_DELIMITER);
         String fewshotDelimiter = top.string("fewshot_delimiter").orElse(DEFAULT_FEWSHOT_DELIMITER);
+        String encodingName = top.string("pair_encoding").orElse(PairEncoding.LM_EVAL.yamlName());
+        PairEncoding pairEncoding = Arrays.stream(PairEncoding.values()).filter(e -> e.yamlName().equals(encodingName))
+                .findFirst().orElseThrow(() -> top.fail("pair_encoding", "unknown pair encoding '" + encodingName
+                        + "' (valid: lm_eval, as_given)"));
         Prompt prompt = prompt(top, type, targetDelimiter, fewshotDelimiter);
 
         TaskDefinition.Generation generation = null;
@@ -127,11 +132,12 @@ final class TaskFileParser {
 
         config.put("target_delimiter", targetDelimiter);
         config.put("fewshot_delimiter", fewshotDelimiter);
+        config.put("pair_encoding", pairEncoding.yamlName());
         config.put("num_fewshot", numFewshot);
         config.put("fewshot_config", Map.of("seed", seed));
         config.put("metadata", Map.of("version", version));
         return new TaskDefinition(new TaskDefinition.Settings(name, type, data, evalSplit, fewshotSplit, numFewshot,
-                seed, top.string("id_column").orElse(null), processor, prompt, generation, rolling, metrics,
+                seed, top.string("id_column").orElse(null), processor, prompt, pairEncoding, generation, rolling, metrics,
                 Collections.unmodifiableMap(config), version));
     }
 
