@@ -89,9 +89,7 @@ public final class RandomRouting implements ExpertSelection {
 
     @Override
     public void validateFor(MoeConfig config) {
-        if (k > config.numExperts()) {
-            throw SpecSyntax.unfit(spec(), "k=" + k + " exceeds the model's " + config.numExperts() + " experts");
-        }
+        SpecSyntax.requireAtMostExperts(spec(), "k", k, config);
     }
 
     @Override

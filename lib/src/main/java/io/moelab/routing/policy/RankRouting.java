@@ -52,9 +52,7 @@ public final class RankRouting implements ExpertSelection {
 
     @Override
     public void validateFor(MoeConfig config) {
-        if (rank > config.numExperts()) {
-            throw SpecSyntax.unfit(spec(), "r=" + rank + " exceeds the model's " + config.numExperts() + " experts");
-        }
+        SpecSyntax.requireAtMostExperts(spec(), "r", rank, config);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.moelab.routing.policy;
 
 import io.moelab.MoelabInputException;
+import io.moelab.model.MoeConfig;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,13 @@ final class SpecSyntax {
     /** A well-formed spec that does not fit the model: quotes it and says what the model has. */
     static MoelabInputException unfit(String spec, String what) {
         return new MoelabInputException("routing policy '" + spec + "': " + what);
+    }
+
+    /** A count parameter ({@code k=}, {@code r=}, {@code max=}) must not exceed the model's experts. */
+    static void requireAtMostExperts(String spec, String parameter, int value, MoeConfig config) {
+        if (value > config.numExperts()) {
+            throw unfit(spec, parameter + "=" + value + " exceeds the model's " + config.numExperts() + " experts");
+        }
     }
 
     /**

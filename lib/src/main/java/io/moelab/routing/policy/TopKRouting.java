@@ -44,9 +44,7 @@ public final class TopKRouting implements ExpertSelection {
 
     @Override
     public void validateFor(MoeConfig config) {
-        if (k > config.numExperts()) {
-            throw SpecSyntax.unfit(spec(), "k=" + k + " exceeds the model's " + config.numExperts() + " experts");
-        }
+        SpecSyntax.requireAtMostExperts(spec(), "k", k, config);
     }
 
     @Override

@@ -72,9 +72,7 @@ public final class TopPRouting implements ExpertSelection {
 
     @Override
     public void validateFor(MoeConfig config) {
-        if (maxExperts > config.numExperts()) {
-            throw SpecSyntax.unfit(spec(), "max=" + maxExperts + " exceeds the model's " + config.numExperts() + " experts");
-        }
+        SpecSyntax.requireAtMostExperts(spec(), "max", maxExperts, config);
     }
 
     @Override
