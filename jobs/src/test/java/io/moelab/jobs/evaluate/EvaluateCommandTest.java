@@ -97,7 +97,7 @@ class EvaluateCommandTest {
     private static String[] slice(Path warehouse, String runId, String master, int partitions, int batchTokens) {
         return new String[] {"--model", MODEL.toString(), "--tasks",
                 BUNDLED.resolve("arith-mc.yaml") + "," + BUNDLED.resolve("bpb-code.yaml") + "," + BUNDLED.resolve("arith-gen.yaml"),
-                "--policies", "native,topk:k=1,topp:p=0.4,max=4", "--limit", "24", "--warehouse", warehouse.toString(),
+                "--policies", "native,topk:k=1,topp:p=0.4,max=4,scmoe", "--limit", "24", "--warehouse", warehouse.toString(),
                 "--run-id", runId, "--master", master, "--partitions", Integer.toString(partitions),
                 "--max-batch-tokens", Integer.toString(batchTokens)};
     }
@@ -129,7 +129,7 @@ class EvaluateCommandTest {
         Map<String, Row> a = examples(warehouse, "one");
         Map<String, Row> b = examples(warehouse, "small");
         assertEquals(a.keySet(), b.keySet());
-        assertEquals(3 * (24 + 24 + 24), a.size());
+        assertEquals(3 * (24 + 24 + 24) + 24, a.size(), "SCMoE scores the generation task only");
         for (String key : a.keySet()) {
             assertEquals(a.get(key).<String>getAs("prediction"), b.get(key).<String>getAs("prediction"), key);
             List<Double> la = a.get(key).getList(a.get(key).fieldIndex("loglikelihoods"));
@@ -144,6 +144,9 @@ class EvaluateCommandTest {
         assertEquals(1.0, scores.get("trained-moe|topk:k=1|arith-mc|acc,none").<Double>getAs("mean_experts_per_token"), 1e-12);
         double topp = scores.get("trained-moe|topp:p=0.4,max=4|bpb-code|bits_per_byte,none").<Double>getAs("mean_experts_per_token");
         assertTrue(topp >= 1.0 && topp <= 4.0, "topp experts per token " + topp);
+        String scmoe = "scmoe:strong=topk:k=2,weak=rank:r=3,alpha=0.1,beta=0.5";
+        assertTrue(scores.containsKey("trained-moe|" + scmoe + "|arith-gen|exact_match,none"), scores.keySet().toString());
+        assertFalse(scores.containsKey("trained-moe|" + scmoe + "|arith-mc|acc,none"));
     }
 
     /** A benchmark_scores row without its last column, tokens_per_second (a timing). */
