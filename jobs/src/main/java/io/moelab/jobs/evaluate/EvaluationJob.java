@@ -9,8 +9,6 @@ import io.moelab.eval.task.TaskInstance;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.DatasetSource;
 import io.moelab.jobs.executor.ModelCache;
-import io.moelab.jobs.executor.ModelCache.ModelKey;
-import io.moelab.jobs.executor.ModelStager;
 import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.Warehouse;
@@ -59,7 +57,7 @@ public final class EvaluationJob {
         List<EvalPolicy> policies = config.policies().stream().map(PolicySpecs::parse).toList();
         SerializableConfiguration hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
         for (ModelVariant variant : config.models()) {
-            MoeConfig model = loadOnDriver(variant, hadoop).config();
+            MoeConfig model = configOf(variant, hadoop);
             for (EvalPolicy policy : policies) {
                 try {
                     policy.validateFor(model);
@@ -110,9 +108,18 @@ public final class EvaluationJob {
         }
     }
 
-    private static io.moelab.model.MoeModel loadOnDriver(ModelVariant variant, SerializableConfiguration hadoop) {
-        Path local = ModelStager.executor().localDirectory(variant.uri(), hadoop.value());
-        return ModelCache.executor().get(new ModelKey(variant.uri(), "float32", "cpu"), local);
+    /**
+     * The variant's config.json, read where it lies (any Hadoop file system): the driver only checks
+     * policies against it, so it neither stages nor loads the weights.
+     */
+    private static MoeConfig configOf(ModelVariant variant, SerializableConfiguration hadoop) {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(variant.uri(), "config.json");
+        try (java.io.InputStream in = file.getFileSystem(hadoop.value()).open(file)) {
+            return MoeConfig.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), file.toString());
+        } catch (java.io.IOException e) {
+            throw new MoelabInputException("model " + variant.name() + ": cannot read " + file
+                    + " (a Hugging Face model directory needs config.json): " + e.getMessage(), e);
+        }
     }
 
     /**
