@@ -44,6 +44,8 @@ public final class TableSchemas {
     public static final String CACHE_REPLAY = "cache_replay";
     public static final String BENCHMARK_SCORES = "benchmark_scores";
     public static final String EVAL_EXAMPLES = "eval_examples";
+    public static final String MERGE_PLANS = "merge_plans";
+    public static final String COMPRESSION_REPORT = "compression_report";
 
     private static final SchemaVersion V1_0 = new SchemaVersion(1, 0);
     private static final Map<String, TableSchema> TABLES = new LinkedHashMap<>();
@@ -137,6 +139,27 @@ public final class TableSchemas {
                 .add("target", StringType)
                 .add("correct", BooleanType)
                 .add("loglikelihoods", createArrayType(DoubleType)));
+        // One row per (layer, target expert, source expert) for expert compression; for model
+        // merging layer = target_expert = -1, source_expert is the model's index in the config and
+        // source_model names it. permutation_digest is set only where a source's neurons were
+        // permuted before merging (M-SMoE); parameters is the method's settings as JSON.
+        register(MERGE_PLANS, V1_0, table()
+                .add("method", StringType)
+                .add("layer", IntegerType)
+                .add("target_expert", IntegerType)
+                .add("source_expert", IntegerType)
+                .add("coefficient", DoubleType)
+                .add("source_model", StringType)
+                .add("permutation_digest", StringType)
+                .add("parameters", StringType));
+        register(COMPRESSION_REPORT, V1_0, table()
+                .add("method", StringType)
+                .add("experts_per_layer", IntegerType)
+                .add("domain", StringType)
+                .add("bits_per_byte", DoubleType)
+                .add("bits_per_byte_original", DoubleType)
+                .add("n", LongType)
+                .add("checkpoint", StringType));
     }
 
     private TableSchemas() {
