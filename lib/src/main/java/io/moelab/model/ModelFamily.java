@@ -51,6 +51,15 @@ public enum ModelFamily {
         return "model.layers." + layer + ".";
     }
 
+    /** The config.json field holding the routed-expert count. */
+    public String expertCountField() {
+        return switch (this) {
+            case MIXTRAL -> "num_local_experts";
+            case DEEPSEEK -> "n_routed_experts";
+            default -> "num_experts";
+        };
+    }
+
     public String routerWeight(int layer) {
         return layerPrefix(layer) + moeModule + ".gate.weight";
     }

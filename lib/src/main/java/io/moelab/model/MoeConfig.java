@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
  * @param clipQkv           OLMoE's clamp of q, k, v to ±clip; 0 for none
  * @param attentionBias     q/k/v projections carry biases
  * @param outputBias        o_proj carries a bias (Llama-style {@code attention_bias}; never in Qwen2-MoE)
+ * @param expertMap         router output → stored expert per MoE layer (the exact-router compressed form); empty otherwise
  */
 public record MoeConfig(
         ModelFamily family,
@@ -51,7 +52,8 @@ public record MoeConfig(
         boolean tieWordEmbeddings,
         int bosTokenId,
         int eosTokenId,
-        String torchDtype) {
+        String torchDtype,
+        ExpertMap expertMap) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -171,7 +173,10 @@ public record MoeConfig(
                 f.optionalInt("max_position_embeddings", 4096), slidingWindow, bias, outputBias, qkNorm, clipQkv,
                 experts, topK, normTopk, expertInter, denseInter, sharedInter, sharedGated, moeLayers,
                 f.optionalBool("tie_word_embeddings", false), f.optionalInt("bos_token_id", -1),
-                f.optionalInt("eos_token_id", -1), f.optionalText("torch_dtype", "float32"));
+                f.optionalInt("eos_token_id", -1), f.optionalText("torch_dtype", "float32"),
+                root.hasNonNull(ExpertMap.CONFIG_FIELD)
+                        ? ExpertMap.parse(root.get(ExpertMap.CONFIG_FIELD), moeLayers, experts, topK, source)
+                        : new ExpertMap(java.util.Map.of()));
     }
 
     public boolean isMoeLayer(int layer) {

@@ -69,6 +69,14 @@ public final class MoeModel {
         }
     }
 
+    /**
+     * A model built from float32 tensors held in memory, named and shaped as in a checkpoint (e.g. a
+     * compressed model before it is written); the same checks as loading from disk apply.
+     */
+    public static MoeModel fromTensors(MoeConfig config, Map<String, FloatTensor> tensors) {
+        return new WeightLoader(config, WeightSource.of(tensors)).load();
+    }
+
     /** A model with Hugging Face's default random init, seeded (for benchmarks and experiments from scratch). */
     public static MoeModel randomlyInitialised(MoeConfig config, long seed) {
         return new WeightLoader(config, new RandomWeights(seed)).load();
@@ -88,7 +96,11 @@ public final class MoeModel {
      * output [n × hidden], e.g. to compare every expert on the same tokens.
      */
     public INDArray runExpert(int layer, int expert, INDArray rows) {
-        return moeLayer(layer).experts()[expert].apply(rows);
+        SwiGlu weights = moeLayer(layer).experts()[expert];
+        if (weights == null) {
+            throw new MoelabInputException("expert " + expert + " of layer " + layer + " was dropped from this checkpoint");
+        }
+        return weights.apply(rows);
     }
 
     private DecoderLayer moeLayer(int layer) {
@@ -97,6 +109,18 @@ public final class MoeModel {
                     + java.util.Arrays.toString(config.moeLayerIndices()));
         }
         return layers[layer];
+    }
+
+    /** A dropped expert of the exact-router form (no stored expert) gets logit −∞ before any policy sees it. */
+    private void maskDroppedExperts(DecoderLayer layer, float[] routerLogits) {
+        SwiGlu[] experts = layer.experts();
+        for (int e = 0; e < experts.length; e++) {
+            if (experts[e] == null) {
+                for (int i = e; i < routerLogits.length; i += experts.length) {
+                    routerLogits[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
     }
 
     public ForwardResult forward(TokenBatch batch) {
@@ -283,6 +307,7 @@ public final class MoeModel {
         int hidden = config.hiddenSize();
         INDArray input = MatrixOps.matrix(normed, tokens, hidden);
         float[] routerLogits = MatrixOps.toFloats(MatrixOps.timesTransposed(input, layer.router()));
+        maskDroppedExperts(layer, routerLogits);
         RoutingDecision decision = options.routing().route(l, routerLogits, tokens, config, context);
         boolean wantOutputs = options.observers().stream().anyMatch(RoutingObserver::wantsExpertOutputs);
         boolean wantActivations = options.observers().stream().anyMatch(RoutingObserver::wantsExpertActivations);
@@ -298,6 +323,10 @@ public final class MoeModel {
             }
             INDArray expertInput = MatrixOps.matrix(gatherRows(normed, hidden, expertTokens), expertTokens.length, hidden);
             SwiGlu expert = layer.experts()[e];
+            if (expert == null) {
+                throw new MoelabInputException("the routing policy sent tokens to expert " + e + " of layer " + l
+                        + ", which this compressed checkpoint dropped");
+            }
             INDArray activation = expert.activation(expertInput);
             INDArray output = expert.project(activation);
             float[] y = MatrixOps.toFloats(output);

@@ -44,9 +44,16 @@ final class WeightLoader {
         }
         ModelFamily family = config.family();
         INDArray router = matrix(family.routerWeight(l), config.numExperts(), hidden);
+        // In the exact-router form several router outputs share one stored expert; a dropped one stays null.
+        ExpertMap map = config.expertMap();
+        SwiGlu[] stored = new SwiGlu[map.storedExperts(l, config.numExperts())];
+        for (int s = 0; s < stored.length; s++) {
+            stored[s] = swiGlu(family.expertWeights(l, s), config.expertIntermediate());
+        }
         SwiGlu[] experts = new SwiGlu[config.numExperts()];
         for (int e = 0; e < experts.length; e++) {
-            experts[e] = swiGlu(family.expertWeights(l, e), config.expertIntermediate());
+            int target = map.target(l, e);
+            experts[e] = target < 0 ? null : stored[target];
         }
         SwiGlu shared = config.sharedIntermediate() == 0 ? null
                 : swiGlu(family.sharedExpertWeights(l), config.sharedIntermediate());

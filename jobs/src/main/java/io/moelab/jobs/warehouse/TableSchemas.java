@@ -155,6 +155,7 @@ public final class TableSchemas {
         register(COMPRESSION_REPORT, V1_0, table()
                 .add("method", StringType)
                 .add("experts_per_layer", IntegerType)
+                .add("average_expert_bits", DoubleType)
                 .add("domain", StringType)
                 .add("bits_per_byte", DoubleType)
                 .add("bits_per_byte_original", DoubleType)
