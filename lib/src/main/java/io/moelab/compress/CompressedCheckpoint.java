@@ -66,7 +66,7 @@ public final class CompressedCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + output + ": " + e.getMessage(), e);
         } finally {
-            deleteRecursively(staging);
+            delete(staging);
         }
     }
 
@@ -84,7 +84,8 @@ public final class CompressedCheckpoint {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Removes a checkpoint directory, e.g. one whose run then failed to commit its tables. */
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
