@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MoelabCli.ManifestVersion.class,
         description = "Study and compress Mixture-of-Experts models with Spark.",
-        subcommands = {InspectCommand.class, ForwardCommand.class, CalibrateCommand.class, EvaluateCommand.class, ReplayCacheCommand.class})
+        subcommands = {InspectCommand.class, ForwardCommand.class, CalibrateCommand.class, EvaluateCommand.class, ReplayCacheCommand.class,
+                MergeModelsCommand.class})
 public class MoelabCli implements Runnable {
 
     @CommandLine.Spec
