@@ -29,8 +29,8 @@ import org.apache.spark.sql.SparkSession;
  * The merge-models job. The driver reads the merge YAML, checks the checkpoints' architectures and
  * tensor headers ({@link MergeCompatibility}) and plans the output shards by size
  * ({@link OutputShard#plan}); one Spark task per shard then merges that shard's tensors and writes
- * its safetensors file ({@link ShardWriter}), so no machine ever holds more than one shard and the
- * tensor being merged. The driver adds the index, the base's config.json and tokenizer files and
+ * its safetensors file ({@link ShardWriter}), so a task holds no more than its shard and the
+ * tensor being merged, whatever the size of the checkpoints. The driver adds the index, the base's config.json and tokenizer files and
  * a model card, renames the staged directory to {@code --output}, and commits {@code merge_plans}
  * and the {@code runs} row. Bad input fails before anything is written; a failure later leaves
  * nothing at the output path and the warehouse unchanged.

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *   seed: 0                     # DARE only
  * dtype: bfloat16               # output dtype (default: each tensor's dtype in the base)
  * </pre>
+ * mergekit's {@code dtype} is also its compute dtype; moelab always computes in double, so here
+ * it only sets how the result is stored.
  * As in mergekit, {@code weight} is required (per model or as the default), {@code density}
  * defaults to 1, {@code lambda} to 1, {@code normalize} to the method's default
  * ({@link MergeMethodName#defaultNormalize()}), and for task-vector methods a {@code models:}

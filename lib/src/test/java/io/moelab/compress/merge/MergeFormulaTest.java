@@ -3,7 +3,9 @@ package io.moelab.compress.merge;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,23 @@ class MergeFormulaTest {
         assertArrayEquals(new double[] {0, -2, 2, 0, 0}, kept);
         TaskVectorFilter none = MagnitudeTrim.of(0.1, base, model); // ⌊0.5⌋ = 0 entries
         assertEquals(0.0, none.next(-2));
+    }
+
+    @Test
+    void trimThresholdIsTheSortedOrdersValueAtThatRank() {
+        Random random = new Random(5);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = 1 + random.nextInt(300);
+            boolean fewDistinct = trial % 2 == 0; // many ties, as zero task-vector entries give
+            double[] values = new double[n];
+            for (int j = 0; j < n; j++) {
+                values[j] = fewDistinct ? random.nextInt(4) : random.nextGaussian();
+            }
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int rank = random.nextInt(n);
+            assertEquals(sorted[rank], MagnitudeTrim.select(values.clone(), rank), "n " + n + ", rank " + rank);
+        }
     }
 
     @Test
