@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The merged checkpoint while it is built: a hidden staging folder beside the output directory,
@@ -24,12 +26,13 @@ import java.util.stream.Stream;
  */
 final class StagedCheckpoint {
     /** Files besides the weights that a Hugging Face model directory carries over from the base. */
-    static final List<String> COPIED_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+    private static final List<String> COPIED_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
             "generation_config.json");
-    static final String INDEX_FILE = "model.safetensors.index.json";
+    private static final String INDEX_FILE = "model.safetensors.index.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(StagedCheckpoint.class);
 
     private final Path output;
     private final Path staging;
@@ -119,9 +122,13 @@ final class StagedCheckpoint {
         Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Deletes the staging folder if it is still there. */
+    /** Deletes the staging folder if it is still there; a failure to do so is logged, not thrown over the job's own error. */
     void discard() {
-        deleteTree(staging);
+        try {
+            deleteTree(staging);
+        } catch (UncheckedIOException e) {
+            LOG.warn("could not delete the staging folder {}: {}", staging, e.getCause().toString());
+        }
     }
 
     /** Deletes a published output again (when the warehouse commit that follows fails). */
