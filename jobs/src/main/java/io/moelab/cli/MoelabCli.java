@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = MoelabCli.ManifestVersion.class,
         description = "Study and compress Mixture-of-Experts models with Spark.",
         subcommands = {InspectCommand.class, ForwardCommand.class, CalibrateCommand.class, EvaluateCommand.class, ReplayCacheCommand.class,
-                CompressCommand.class, CompressReportCommand.class})
+                CompressCommand.class, CompressReportCommand.class, MergeModelsCommand.class})
 public class MoelabCli implements Runnable {
 
     @CommandLine.Spec
