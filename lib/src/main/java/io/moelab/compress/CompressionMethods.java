@@ -14,6 +14,8 @@ public final class CompressionMethods {
         METHODS.put("random", settings -> new RandomPruning(settings.seed()));
         METHODS.put("naee", settings -> new ReconstructionPruning(settings.naeeBatchTokens()));
         METHODS.put("uniform", settings -> new UniformAveraging());
+        METHODS.put("dern", settings -> new Dern());
+        METHODS.put("mixed-precision", settings -> new MixedPrecisionExperts(settings.averageBits()));
     }
 
     private CompressionMethods() {

@@ -41,7 +41,11 @@ final class ModelCard {
             compressed.plan().forEach(entry -> targets.merge(entry.target(),
                     entry.source() + String.format(" (%.4f)", entry.coefficient()), (a, b) -> a + ", " + b));
             card.append(targets.entrySet().stream().map(e -> e.getKey() + " ← " + e.getValue())
-                    .collect(Collectors.joining("; "))).append('\n');
+                    .collect(Collectors.joining("; ")));
+            if (!compressed.expertBits().isEmpty()) {
+                card.append("; bits per expert ").append(compressed.expertBits());
+            }
+            card.append('\n');
         });
         card.append("\n`skip-betas.json` (when present) holds NAEE's dynamic-skipping thresholds for this checkpoint;"
                 + " use it with the routing policy `skip:betas=skip-betas.json`.\n");

@@ -71,7 +71,9 @@ public final class CompressionJob {
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
         Path localModel = ModelStager.executor().localDirectory(config.model(), spark.sparkContext().hadoopConfiguration());
         ModelTensors source = ModelTensors.load(localModel);
-        DType dtype = config.dtype() == null ? source.dtype() : parseDtype(config.dtype());
+        // Fake-quantised grid values are exact only in float32; other methods keep the source's dtype, as save_pretrained does.
+        DType dtype = config.dtype() != null ? parseDtype(config.dtype())
+                : method.reducesExperts() ? source.dtype() : DType.F32;
         Map<Integer, long[]> counts = config.statsRun() == null ? null
                 : RoutingCounts.read(warehouse, config.statsRun(), config.statsLabel(), source.config());
         List<int[]> calibration = calibrationSequences(config, localModel, source);

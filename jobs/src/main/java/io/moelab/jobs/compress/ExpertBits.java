@@ -10,6 +10,7 @@ final class ExpertBits {
     }
 
     static double average(Map<Integer, CompressedLayer> layers, DType dtype) {
-        return dtype.byteSize() * 8.0;
+        return layers.values().stream().mapToDouble(layer -> layer.averageBits().orElse(dtype.byteSize() * 8.0))
+                .average().orElse(dtype.byteSize() * 8.0);
     }
 }
