@@ -1,6 +1,7 @@
 package io.moelab.compress;
 
 import io.moelab.MoelabInputException;
+import io.moelab.compress.linalg.WeightedSum;
 import java.util.List;
 
 /**
@@ -58,21 +59,9 @@ public record ExpertWeights(int hidden, int intermediate, float[] gate, float[] 
             }
         }
         return new ExpertWeights(first.hidden, first.intermediate,
-                combine(experts.stream().map(ExpertWeights::gate).toList(), coefficients),
-                combine(experts.stream().map(ExpertWeights::up).toList(), coefficients),
-                combine(experts.stream().map(ExpertWeights::down).toList(), coefficients));
-    }
-
-    private static float[] combine(List<float[]> matrices, double[] coefficients) {
-        float[] out = new float[matrices.get(0).length];
-        for (int i = 0; i < out.length; i++) {
-            double sum = 0;
-            for (int m = 0; m < coefficients.length; m++) {
-                sum += coefficients[m] * matrices.get(m)[i];
-            }
-            out[i] = (float) sum;
-        }
-        return out;
+                WeightedSum.of(experts.stream().map(ExpertWeights::gate).toList(), coefficients),
+                WeightedSum.of(experts.stream().map(ExpertWeights::up).toList(), coefficients),
+                WeightedSum.of(experts.stream().map(ExpertWeights::down).toList(), coefficients));
     }
 
     /** {@code W2 · (silu(W1 x) ⊙ W3 x)} for rows x [n × hidden], in double (a reference for tests and reconstruction errors). */
