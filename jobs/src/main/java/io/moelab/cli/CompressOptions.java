@@ -4,6 +4,7 @@ import io.moelab.compress.ExportForm;
 import io.moelab.compress.MethodSettings;
 import io.moelab.compress.ModelCompressor;
 import io.moelab.jobs.compress.CompressionConfig;
+import io.moelab.jobs.compress.MllibClustering;
 import io.moelab.jobs.data.DatasetOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,7 +84,8 @@ final class CompressOptions {
                 .maxTokens((long) sequences * sequenceLength)
                 .build();
         return new CompressionConfig(model != null ? model : home.resolve("models/trained-moe").toString(), statsRun,
-                statsLabel, method, new MethodSettings(seed, naeeBatchTokens, rank, sparseShare, averageBits),
+                statsLabel, method, new MethodSettings(seed, naeeBatchTokens, rank, sparseShare, averageBits,
+                        new MllibClustering()),
                 targetExperts, inputs, form, data, sequences, sequenceLength, dtype, output, maxShardBytes, warehouse, runId);
     }
 }

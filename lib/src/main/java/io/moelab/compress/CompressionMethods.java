@@ -14,6 +14,9 @@ public final class CompressionMethods {
         METHODS.put("random", settings -> new RandomPruning(settings.seed()));
         METHODS.put("naee", settings -> new ReconstructionPruning(settings.naeeBatchTokens()));
         METHODS.put("uniform", settings -> new UniformAveraging());
+        METHODS.put("m-smoe", settings -> new MSmoe());
+        METHODS.put("mc-smoe", settings -> new McSmoe(settings.rank(), settings.sparseShare()));
+        METHODS.put("sub-moe", settings -> new SubMoe(settings.clustering(), settings.seed(), settings.rank()));
         METHODS.put("dern", settings -> new Dern());
         METHODS.put("mixed-precision", settings -> new MixedPrecisionExperts(settings.averageBits()));
     }

@@ -1,5 +1,7 @@
 package io.moelab.compress;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The knobs of every compression method, one CLI flag each; a method reads only its own.
  *
@@ -8,9 +10,11 @@ package io.moelab.compress;
  * @param rank             MC-SMoE / Sub-MoE: rank of the low-rank factors (0: method default)
  * @param sparseShare      MC-SMoE: share of a matrix's entries kept in the sparse residual
  * @param averageBits      mixed precision: the average bits-per-weight budget
+ * @param clustering       Sub-MoE's K-means (the Spark job passes MLlib's)
  */
-public record MethodSettings(long seed, int naeeBatchTokens, int rank, double sparseShare, double averageBits) {
+public record MethodSettings(long seed, int naeeBatchTokens, int rank, double sparseShare, double averageBits,
+                             @JsonIgnore ExpertClustering clustering) {
     public static MethodSettings defaults() {
-        return new MethodSettings(0, 128, 0, 0.05, 3.0);
+        return new MethodSettings(0, 128, 0, 0.05, 3.0, ExpertClustering.COMMONS_MATH);
     }
 }
