@@ -78,6 +78,23 @@ class ModelCompressorTest {
     }
 
     @Test
+    void exactRouterMergeRoundTripsAndKeepsTheOriginalRouter() throws Exception {
+        ModelTensors source = CompressionFixtures.trainedModel();
+        ModelCompressor.Result result = new ModelCompressor(new MSmoe(), 4, ModelCompressor.Inputs.LAYER_WISE)
+                .compress(source, CALIBRATION, null);
+        CompressedModel exact = new CompressedModel(source, result.layers(), ExportForm.EXACT_ROUTER, DType.F32);
+        Path out = temp.resolve("m-smoe-exact");
+        CompressedCheckpoint.write(exact, result.skipBetas(), provenance(), out, 1L << 30);
+        MoeModel loaded = MoeModel.load(out);
+        assertEquals(8, loaded.config().numExperts(), "the router keeps its 8 outputs");
+        assertArrayEquals(logits(exact.model()), logits(loaded));
+        assertArrayEquals(source.model().routerWeights(0), loaded.routerWeights(0));
+        JsonNode map = JSON.readTree(out.resolve("config.json").toFile()).get("moelab_expert_map");
+        assertEquals(4, map.size());
+        assertEquals(8, map.get("0").size());
+    }
+
+    @Test
     void pruningNothingGivesBackTheOriginalBitForBit() {
         ModelTensors source = CompressionFixtures.trainedModel();
         Map<Integer, CompressedLayer> identity = new TreeMap<>();
