@@ -16,7 +16,8 @@ class TableSchemasTest {
     @Test
     void everyTableStartsWithItsRunIdAndCountsAreLongs() {
         assertEquals(List.of("runs", "routing_stats", "routing_layer_stats", "coactivation", "layer_affinity",
-                "expert_labels", "expert_similarity", "routing_trace", "cache_replay", "benchmark_scores", "eval_examples"), List.copyOf(TableSchemas.names()));
+                "expert_labels", "expert_similarity", "routing_trace", "cache_replay", "benchmark_scores", "eval_examples",
+                "merge_plans", "compression_report"), List.copyOf(TableSchemas.names()));
         for (String name : TableSchemas.names()) {
             TableSchema table = TableSchemas.get(name);
             StructField first = table.schema().fields()[0];
@@ -45,6 +46,6 @@ class TableSchemasTest {
         assertEquals(new SchemaVersion(2, 13), SchemaVersion.parse("2.13", "x"));
         MoelabInputException error = assertThrows(MoelabInputException.class, () -> SchemaVersion.parse("v2", "marker.json"));
         assertTrue(error.getMessage().contains("marker.json") && error.getMessage().contains("'v2'"), error.getMessage());
-        assertThrows(MoelabInputException.class, () -> TableSchemas.get("merge_plans"));
+        assertThrows(MoelabInputException.class, () -> TableSchemas.get("no_such_table"));
     }
 }
