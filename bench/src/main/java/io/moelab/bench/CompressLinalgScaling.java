@@ -53,9 +53,13 @@ public final class CompressLinalgScaling {
         String[] phases = {"profit_s", "assignment_s", "planted_profit_s", "planted_assignment_s", "svd_gate_s", "svd_down_s"};
         double[][] seconds = new double[phases.length][widths.length];
         // Loads the native libraries and warms the JIT, so that the first width is not charged for it.
-        benchAlignment(64, 64, new SplittableRandom(0));
-        benchJointSvd(List.of(gaussian(64 * 64, INIT_STD, new SplittableRandom(1))),
-                List.of(gaussian(64 * 64, INIT_STD, new SplittableRandom(2))), 64, 64);
+        SplittableRandom warmUp = new SplittableRandom(0);
+        benchAlignment(64, 64, warmUp);
+        List<float[]> warmUpCluster = new ArrayList<>();
+        for (int e = 0; e < FREQUENCIES.length; e++) {
+            warmUpCluster.add(gaussian(64 * 64, INIT_STD, warmUp));
+        }
+        benchJointSvd(warmUpCluster, warmUpCluster, 64, 64);
         for (int w = 0; w < widths.length; w++) {
             int width = widths[w];
             SplittableRandom random = new SplittableRandom(width);
