@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -174,17 +177,9 @@ public final class CompressLinalgScaling {
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {
-        int[] permutation = new int[n];
-        for (int i = 0; i < n; i++) {
-            permutation[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = permutation[i];
-            permutation[i] = permutation[j];
-            permutation[j] = swap;
-        }
-        return permutation;
+        List<Integer> permutation = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+        Collections.shuffle(permutation, new Random(random.nextLong()));
+        return permutation.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static int[] inverse(int[] permutation) {
