@@ -10,8 +10,9 @@ import java.util.List;
  * <p>That product equals {@code U_r U_rᵀ · Σ_i α_i W_i}, because {@code U_r Σ_r V_{r,i}ᵀ = U_r U_rᵀ W_i}:
  * only one side's singular vectors are needed, and they are the top eigenvectors of the smaller
  * Gram matrix — {@code C·Cᵀ = Σ W_i W_iᵀ} ([rows × rows]) when rows ≤ k·cols, else {@code Cᵀ·C}
- * ([k·cols × k·cols]) — computed by ssyrk and LAPACK's ssyevr for the top r only. ssyevr's cost
- * is dominated by the tridiagonal reduction, O(n³) in the Gram side n. At full rank
+ * ([k·cols × k·cols]) — computed by ssyrk and LAPACK's divide-and-conquer eigensolver
+ * ({@link NativeMatrix#topEigenvectorsDestroying}). The cost is O(n³) in the Gram side n, most of it
+ * the tridiagonal reduction, half of whose flops are memory-bound matrix-vector products. At full rank
  * ({@code r = min(rows, k·cols)}) {@code U_r U_rᵀ} acts as the identity on every {@code W_i}, so the
  * result is exactly {@code Σ α_i W_i} and no decomposition is run.
  *
@@ -70,16 +71,20 @@ final class ConcatenatedSvd implements AutoCloseable {
         }
         boolean leftRoute = rows <= blocks.size() * cols;
         NativeMatrix concatenation = NativeMatrix.sideBySide(blocks, rows, cols);
+        NativeMatrix gram = NativeMatrix.gramUpper(concatenation, !leftRoute);
+        if (leftRoute) {
+            // Freed before the eigensolver's n² buffers are taken: at Mixtral's width it is 1 GB.
+            concatenation.close();
+        }
         double[] eigenvalues = new double[rank];
         NativeMatrix basis;
-        try (NativeMatrix gram = NativeMatrix.gramUpper(concatenation, !leftRoute)) {
+        try (gram) {
             basis = gram.topEigenvectorsDestroying(rank, eigenvalues);
         } catch (RuntimeException e) {
-            concatenation.close();
+            if (!leftRoute) {
+                concatenation.close();
+            }
             throw e;
-        }
-        if (leftRoute) {
-            concatenation.close();
         }
         double keptEnergy = 0;
         for (double eigenvalue : eigenvalues) {

@@ -7,14 +7,15 @@ import org.bytedeco.openblas.global.openblas;
 
 /**
  * A row-major float32 matrix in native memory and the few OpenBLAS routines this package needs:
- * sgemm, ssyrk and the partial symmetric eigensolver ssyevr, called through JavaCPP on the same
+ * sgemm, ssyrk and LAPACK's symmetric eigensolver, called through JavaCPP on the same
  * OpenBLAS build that ND4J uses (ND4J's own {@code CpuLapack} calls it the same way).
  *
- * <p>Why not ND4J arrays: ND4J exposes neither ssyrk nor ssyevr (its LAPACK wrapper has only
- * {@code syev}, the slow QR variant, and {@code gesvd}: 136 s for one 4096² SVD here, against 7 s
- * for ssyevr's top half), and it frees off-heap buffers only when the garbage collector gets to
- * them; at Mixtral's width one merge holds several GB of them, so this class frees its buffer as
- * soon as it is closed.
+ * <p>Why not ND4J arrays: ND4J exposes neither ssyrk nor the divide-and-conquer eigensolver's
+ * routines (its LAPACK wrapper has {@code syev}, the QR variant, and {@code gesvd}: 7.6 s for the
+ * left singular vectors of a 4-expert gate concatenation at width 1,792, against 0.97 s for this
+ * package's whole joint SVD merge, bench/RESULTS.md), and it frees off-heap buffers only when the
+ * garbage collector gets to them; at Mixtral's width one merge holds several GB of them, so this
+ * class frees its buffer as soon as it is closed.
  */
 final class NativeMatrix implements AutoCloseable {
     final int rows;
@@ -95,26 +96,44 @@ final class NativeMatrix implements AutoCloseable {
      * The {@code count} largest eigenvalues of this symmetric matrix (upper triangle read,
      * whole matrix destroyed) into {@code eigenvalues} (ascending), and their orthonormal
      * eigenvectors as the rows of the returned [count × n] matrix, in the same order.
+     *
+     * <p>LAPACK's divide and conquer in three steps: ssytrd (tridiagonal reduction), sstedc (all
+     * eigenpairs of the tridiagonal matrix), sormtr (back to this matrix's basis, for the top
+     * {@code count} only). Not ssyevr: for a subset it falls back to bisection and inverse iteration,
+     * whose reorthogonalisation is quadratic in the subset on spectra as dense as these Gram
+     * matrices' (2.2× slower at n = 6,144, count = n/2; and its MRRR path failed on them in float).
+     * Not ssyevd: LAPACKE's workspace query returns the size as a float, too small past n ≈ 2,900.
      */
     NativeMatrix topEigenvectorsDestroying(int count, double[] eigenvalues) {
         int n = rows;
-        NativeMatrix vectors = new NativeMatrix(count, n);
-        try (FloatPointer values = new FloatPointer(n); IntPointer found = new IntPointer(1);
-             IntPointer support = new IntPointer(2L * count)) {
-            // Row-major upper = column-major lower, and column-major eigenvectors [n × count] are
-            // row-major rows: no transposed copies inside LAPACKE.
-            int info = openblas.LAPACKE_ssyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'I', (byte) 'L', n, data, n,
-                    0f, 0f, n - count + 1, n, 0f, found, values, vectors.data, n, support);
-            if (info != 0 || found.get() != count) {
-                vectors.close();
-                throw new IllegalStateException("LAPACK ssyevr failed on a " + n + "×" + n + " matrix: info " + info
-                        + ", " + found.get() + " of " + count + " eigenpairs");
-            }
+        long topColumns = (long) (n - count) * n;
+        try (FloatPointer diagonal = new FloatPointer(n); FloatPointer offDiagonal = new FloatPointer(Math.max(1, n - 1));
+             FloatPointer reflectorScales = new FloatPointer(Math.max(1, n - 1));
+             NativeMatrix tridiagonalVectors = new NativeMatrix(n, n);
+             FloatPointer work = new FloatPointer(1 + 4L * n + (long) n * n); IntPointer intWork = new IntPointer(3 + 5L * n)) {
+            // Row-major upper = column-major lower, and column-major eigenvectors are row-major rows:
+            // no transposed copies inside LAPACKE.
+            check("ssytrd", n, openblas.LAPACKE_ssytrd(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, data, n, diagonal,
+                    offDiagonal, reflectorScales));
+            check("sstedc", n, openblas.LAPACKE_sstedc_work(openblas.LAPACK_COL_MAJOR, (byte) 'I', n, diagonal, offDiagonal,
+                    tridiagonalVectors.data, n, work, Math.toIntExact(work.limit()), intWork, Math.toIntExact(intWork.limit())));
+            // Ascending order: the top eigenpairs are the last count.
+            FloatPointer top = tridiagonalVectors.data.position(topColumns);
+            check("sormtr", n, openblas.LAPACKE_sormtr(openblas.LAPACK_COL_MAJOR, (byte) 'L', (byte) 'L', (byte) 'N', n, count,
+                    data, n, reflectorScales, top, n));
+            NativeMatrix vectors = new NativeMatrix(count, n);
+            vectors.data.put(top.limit(topColumns + (long) count * n));
             for (int k = 0; k < count; k++) {
-                eigenvalues[k] = values.get(k);
+                eigenvalues[k] = diagonal.get(n - count + k);
             }
+            return vectors;
         }
-        return vectors;
+    }
+
+    private static void check(String routine, int n, int info) {
+        if (info != 0) {
+            throw new IllegalStateException("LAPACK " + routine + " failed on a " + n + "×" + n + " matrix: info " + info);
+        }
     }
 
     @Override

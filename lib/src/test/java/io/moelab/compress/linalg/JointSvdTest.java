@@ -33,9 +33,12 @@ class JointSvdTest {
         assertEquals(0, truncated.relativeError(), 1e-3);
     }
 
-    /** 12×5 blocks decompose through C·Cᵀ (12 ≤ 3·5), 20×4 ones through Cᵀ·C (20 > 3·4). */
+    /**
+     * 12×5 blocks decompose through C·Cᵀ (12 ≤ 3·5), 20×4 ones through Cᵀ·C (20 > 3·4); the larger
+     * cases, past LAPACK's 25, take the divide-and-conquer path rather than its small-matrix QR.
+     */
     @ParameterizedTest
-    @CsvSource({"12, 5, 4", "20, 4, 5"})
+    @CsvSource({"12, 5, 4", "20, 4, 5", "120, 80, 40", "200, 30, 50"})
     void reconstructionErrorIsTheDiscardedSingularValues(int rows, int cols, int rank) {
         List<float[]> cluster = randomCluster(3, rows, cols, 2);
         double[] sigma = new SingularValueDecomposition(concatenation(cluster, rows, cols)).getSingularValues();
@@ -61,7 +64,7 @@ class JointSvdTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"12, 5, 3", "20, 4, 3"})
+    @CsvSource({"12, 5, 3", "20, 4, 3", "120, 80, 30", "200, 30, 30"})
     void mergeIsUSigmaTimesTheWeightedRightFactors(int rows, int cols, int rank) {
         List<float[]> cluster = randomCluster(3, rows, cols, 3);
         double[] weights = {1, 2, 5};

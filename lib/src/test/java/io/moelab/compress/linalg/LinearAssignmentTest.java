@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class LinearAssignmentTest {
@@ -117,17 +121,9 @@ class LinearAssignmentTest {
     }
 
     static int[] shuffled(int n, Random random) {
-        int[] permutation = new int[n];
-        for (int i = 0; i < n; i++) {
-            permutation[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = permutation[i];
-            permutation[i] = permutation[j];
-            permutation[j] = swap;
-        }
-        return permutation;
+        List<Integer> permutation = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+        Collections.shuffle(permutation, random);
+        return permutation.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static void assertPermutation(int[] assignment) {
