@@ -38,8 +38,12 @@ public interface ExpertClustering extends Serializable {
         JDKRandomGenerator random = new JDKRandomGenerator();
         random.setSeed(seed);
         List<DoublePoint> list = new ArrayList<>();
+        // By identity: experts with equal outputs are equal points, and each must keep its own index.
+        java.util.Map<DoublePoint, Integer> index = new java.util.IdentityHashMap<>();
         for (double[] point : points) {
-            list.add(new DoublePoint(point));
+            DoublePoint p = new DoublePoint(point);
+            index.put(p, list.size());
+            list.add(p);
         }
         List<CentroidCluster<DoublePoint>> clusters = new KMeansPlusPlusClusterer<DoublePoint>(k, 1000,
                 new org.apache.commons.math3.ml.distance.EuclideanDistance(), random,
@@ -47,7 +51,7 @@ public interface ExpertClustering extends Serializable {
         int[] labels = new int[points.length];
         for (int c = 0; c < clusters.size(); c++) {
             for (DoublePoint member : clusters.get(c).getPoints()) {
-                labels[list.indexOf(member)] = c;
+                labels[index.get(member)] = c;
             }
         }
         return labels;
