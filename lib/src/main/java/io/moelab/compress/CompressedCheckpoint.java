@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
 import io.moelab.model.FloatTensor;
+import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Writes a compressed model as a Hugging Face model directory: {@code config.json} updated,
@@ -26,9 +25,6 @@ import java.util.stream.Stream;
  * next to the output and renamed into place last, so a failure leaves no partial checkpoint.
  */
 public final class CompressedCheckpoint {
-    /** Files of a HF model directory that compression leaves as they are. */
-    private static final List<String> COPIED = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "generation_config.json");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the model card says besides the plan. */
@@ -54,19 +50,14 @@ public final class CompressedCheckpoint {
                 writer.add(tensor.getKey(), model.dtype(), tensor.getValue().shape(), tensor.getValue().values());
             }
             writer.writeSharded(staging, maxShardBytes);
-            for (String name : COPIED) {
-                Path file = model.source().directory().resolve(name);
-                if (Files.isRegularFile(file)) {
-                    Files.copy(file, staging.resolve(name));
-                }
-            }
+            ModelDirectory.copyCompanionFiles(model.source().directory(), staging);
             writeSkipBetas(staging.resolve("skip-betas.json"), skipBetas);
             Files.writeString(staging.resolve("README.md"), ModelCard.text(model, provenance));
             Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + output + ": " + e.getMessage(), e);
         } finally {
-            delete(staging);
+            ModelDirectory.deleteTree(staging);
         }
     }
 
@@ -81,20 +72,6 @@ public final class CompressedCheckpoint {
             ObjectNode root = JSON.createObjectNode();
             root.set("betas", JSON.valueToTree(betas));
             Files.writeString(file, JSON.writeValueAsString(root));
-        }
-    }
-
-    /** Removes a checkpoint directory, e.g. one whose run then failed to commit its tables. */
-    public static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

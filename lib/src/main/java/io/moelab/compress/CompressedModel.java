@@ -67,11 +67,7 @@ public final class CompressedModel {
             layers.forEach((layer, compressed) -> maps.put(layer, compressed.expertMap()));
             json.set(ExpertMap.CONFIG_FIELD, new ExpertMap(maps).toJson());
         }
-        json.put("torch_dtype", switch (dtype) {
-            case F32 -> "float32";
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-        });
+        json.put("torch_dtype", dtype.torchName());
         return json;
     }
 

@@ -22,6 +22,7 @@ import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
 import io.moelab.model.checkpoint.DType;
+import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.tokenizer.Tokenizer;
 import io.moelab.model.tokenizer.Tokenizers;
 import java.nio.file.Files;
@@ -72,7 +73,8 @@ public final class CompressionJob {
         Path localModel = ModelStager.executor().localDirectory(config.model(), spark.sparkContext().hadoopConfiguration());
         ModelTensors source = ModelTensors.load(localModel);
         // Fake-quantised grid values are exact only in float32; other methods keep the source's dtype, as save_pretrained does.
-        DType dtype = config.dtype() != null ? parseDtype(config.dtype())
+        DType dtype = config.dtype() != null ? DType.fromTorchName(config.dtype()).orElseThrow(() -> new MoelabInputException(
+                "--dtype: '" + config.dtype() + "' is not one of float32, float16, bfloat16"))
                 : method.reducesExperts() ? source.dtype() : DType.F32;
         Map<Integer, long[]> counts = config.statsRun() == null ? null
                 : RoutingCounts.read(warehouse, config.statsRun(), config.statsLabel(), source.config());
@@ -108,7 +110,7 @@ public final class CompressionJob {
                         .tokensProcessed(calibration.stream().mapToLong(s -> s.length).sum())
                         .build());
             } catch (RuntimeException e) {
-                CompressedCheckpoint.delete(output);
+                ModelDirectory.deleteTree(output);
                 throw e;
             }
         }
@@ -149,15 +151,6 @@ public final class CompressionJob {
             }
         });
         return rows;
-    }
-
-    static DType parseDtype(String name) {
-        return switch (name) {
-            case "float32" -> DType.F32;
-            case "float16" -> DType.F16;
-            case "bfloat16" -> DType.BF16;
-            default -> throw new MoelabInputException("--dtype: '" + name + "' is not one of float32, float16, bfloat16");
-        };
     }
 
     private static String json(Object value) {

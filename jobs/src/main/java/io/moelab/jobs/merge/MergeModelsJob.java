@@ -10,6 +10,7 @@ import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
+import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.checkpoint.TensorInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,7 @@ public final class MergeModelsJob {
                         .sparkApplicationId(spark.sparkContext().applicationId())
                         .build());
             } catch (RuntimeException e) {
-                StagedCheckpoint.deleteTree(output); // a checkpoint without its run would have no lineage
+                ModelDirectory.deleteTree(output); // a checkpoint without its run would have no lineage
                 throw e;
             }
             return new MergeSummary(job.runId(), warehouse.root().toString(), output.toString(), merge, tensors.size(),

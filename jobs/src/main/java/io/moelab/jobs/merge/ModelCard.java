@@ -40,7 +40,7 @@ final class ModelCard {
         }
         card.append("\nParameters: ");
         config.methodParameters().forEach((key, value) -> card.append(key).append(' ').append(value).append(", "));
-        card.append("output dtype ").append(config.dtype() != null ? MergeConfig.dtypeName(config.dtype())
+        card.append("output dtype ").append(config.dtype() != null ? config.dtype().torchName()
                 : "as the base's tensors").append(".\n\n");
         card.append("The coefficients are in the warehouse table `merge_plans` under run `").append(runId)
                 .append("`.\n\n## Configuration\n\n```yaml\n").append(yaml(config.effective())).append("```\n");

@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
 import io.moelab.compress.merge.MergeConfig;
+import io.moelab.model.checkpoint.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +24,6 @@ import org.slf4j.LoggerFactory;
  * {@link #publish} nothing exists at the output path; {@link #discard} removes the staging folder.
  */
 final class StagedCheckpoint {
-    /** Files besides the weights that a Hugging Face model directory carries over from the base. */
-    private static final List<String> COPIED_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
-            "generation_config.json");
     private static final String INDEX_FILE = "model.safetensors.index.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,7 +88,7 @@ final class StagedCheckpoint {
 
     /**
      * The reference's config.json ({@code torch_dtype} set to the output dtype when the config names
-     * one) and whichever of {@link #COPIED_FILES} it has.
+     * one) and whichever of {@link ModelDirectory#COMPANION_FILES} it has.
      */
     void copyModelFiles(MergeConfig config) throws IOException {
         Path reference = config.reference();
@@ -102,15 +97,10 @@ final class StagedCheckpoint {
             Files.copy(configJson, staging.resolve("config.json"));
         } else {
             ObjectNode tree = (ObjectNode) JSON.readTree(configJson.toFile());
-            tree.put("torch_dtype", MergeConfig.dtypeName(config.dtype()));
+            tree.put("torch_dtype", config.dtype().torchName());
             JSON.writerWithDefaultPrettyPrinter().writeValue(staging.resolve("config.json").toFile(), tree);
         }
-        for (String name : COPIED_FILES) {
-            Path file = reference.resolve(name);
-            if (Files.isRegularFile(file)) {
-                Files.copy(file, staging.resolve(name));
-            }
-        }
+        ModelDirectory.copyCompanionFiles(reference, staging);
     }
 
     void writeModelCard(String text) throws IOException {
@@ -125,23 +115,9 @@ final class StagedCheckpoint {
     /** Deletes the staging folder if it is still there; a failure to do so is logged, not thrown over the job's own error. */
     void discard() {
         try {
-            deleteTree(staging);
+            ModelDirectory.deleteTree(staging);
         } catch (UncheckedIOException e) {
             LOG.warn("could not delete the staging folder {}: {}", staging, e.getCause().toString());
-        }
-    }
-
-    /** Deletes a published output again (when the warehouse commit that follows fails). */
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 }

@@ -71,7 +71,6 @@ public record MergeConfig(
 
     private static final List<String> TOP_FIELDS = List.of("merge_method", "base_model", "models", "parameters", "dtype");
     private static final List<String> MODEL_FIELDS = List.of("model", "parameters");
-    private static final Map<String, DType> DTYPES = Map.of("float32", DType.F32, "float16", DType.F16, "bfloat16", DType.BF16);
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -166,14 +165,9 @@ public record MergeConfig(
         out.put("models", entries);
         out.put("parameters", methodParameters());
         if (dtype != null) {
-            out.put("dtype", dtypeName(dtype));
+            out.put("dtype", dtype.torchName());
         }
         return out;
-    }
-
-    /** The config's name of a dtype: float32, float16 or bfloat16. */
-    public static String dtypeName(DType dtype) {
-        return DTYPES.entrySet().stream().filter(e -> e.getValue() == dtype).findFirst().orElseThrow().getKey();
     }
 
     private record Parser(Path file) {
@@ -225,13 +219,8 @@ public record MergeConfig(
             double lambda = parameters.number("lambda").orElse(DEFAULT_LAMBDA);
             DareRescale rescale = parameters.text("rescale").map(r -> rescale(parameters, r)).orElse(DEFAULT_RESCALE);
             long seed = parameters.integer("seed").orElse(DEFAULT_SEED);
-            DType dtype = top.text("dtype").map(d -> {
-                DType parsed = DTYPES.get(d);
-                if (parsed == null) {
-                    throw top.fail("dtype", "unknown dtype '" + d + "' (valid: float32, float16, bfloat16)");
-                }
-                return parsed;
-            }).orElse(null);
+            DType dtype = top.text("dtype").map(d -> DType.fromTorchName(d).orElseThrow(
+                    () -> top.fail("dtype", "unknown dtype '" + d + "' (valid: float32, float16, bfloat16)"))).orElse(null);
             return new MergeConfig(file.toString(), method, base, models, lambda, normalize, rescale, seed, dtype);
         }
 

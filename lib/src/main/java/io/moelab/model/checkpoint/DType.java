@@ -6,14 +6,26 @@ import java.util.Arrays;
 
 /** The floating-point element types moelab reads and writes; names match the safetensors header. */
 public enum DType {
-    F32(4),
-    F16(2),
-    BF16(2);
+    F32(4, "float32"),
+    F16(2, "float16"),
+    BF16(2, "bfloat16");
 
     private final int byteSize;
+    private final String torchName;
 
-    DType(int byteSize) {
+    DType(int byteSize, String torchName) {
         this.byteSize = byteSize;
+        this.torchName = torchName;
+    }
+
+    /** The name torch and {@code config.json}'s {@code torch_dtype} use: float32, float16, bfloat16. */
+    public String torchName() {
+        return torchName;
+    }
+
+    /** The dtype of a torch name; empty for any other name. */
+    public static java.util.Optional<DType> fromTorchName(String name) {
+        return Arrays.stream(values()).filter(type -> type.torchName.equals(name)).findFirst();
     }
 
     /** Bytes per element. */

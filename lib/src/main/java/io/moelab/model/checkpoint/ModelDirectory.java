@@ -1,0 +1,48 @@
+package io.moelab.model.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * File handling shared by everything that writes a new Hugging Face model directory from an
+ * existing one (compression, model merging): the files besides config.json and the weights that
+ * carry over unchanged, and removing a directory tree again.
+ */
+public final class ModelDirectory {
+    /** Tokenizer and generation files a Hugging Face model directory carries over from its source. */
+    public static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
+            "generation_config.json");
+
+    private ModelDirectory() {
+    }
+
+    /** Copies whichever of {@link #COMPANION_FILES} {@code source} has into {@code target}. */
+    public static void copyCompanionFiles(Path source, Path target) throws IOException {
+        for (String name : COMPANION_FILES) {
+            Path file = source.resolve(name);
+            if (Files.isRegularFile(file)) {
+                Files.copy(file, target.resolve(name));
+            }
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}
