@@ -1,5 +1,6 @@
 package io.moelab.compress;
 
+import io.moelab.MoelabInputException;
 import io.moelab.model.MoeConfig;
 
 /**
@@ -7,4 +8,12 @@ import io.moelab.model.MoeConfig;
  * experts each MoE layer must end with.
  */
 public record CompressionContext(MoeConfig config, int targetExperts) {
+
+    /** Refuses a target that does not drop any of {@code numExperts} experts, or leaves fewer than top-k. */
+    public void requireFewerThan(int numExperts) {
+        if (targetExperts >= numExperts || targetExperts < config.topK()) {
+            throw new MoelabInputException("--target-experts " + targetExperts + " must be fewer than the model's "
+                    + numExperts + " experts and at least num_experts_per_tok " + config.topK());
+        }
+    }
 }

@@ -59,7 +59,7 @@ public final class Dern implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         double[] importance = calibration.frequencies();
         return recombine(layer, ExpertPruning.topByScore(importance, context.targetExperts()), importance);
     }

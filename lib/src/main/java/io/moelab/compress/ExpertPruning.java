@@ -1,6 +1,5 @@
 package io.moelab.compress;
 
-import io.moelab.MoelabInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,13 +32,5 @@ final class ExpertPruning {
         return IntStream.range(0, score.length).boxed()
                 .sorted(Comparator.<Integer>comparingDouble(e -> -score[e]).thenComparingInt(e -> e))
                 .limit(m).mapToInt(Integer::intValue).toArray();
-    }
-
-    static void requireFewerExperts(MoeLayerWeights layer, CompressionContext context) {
-        int target = context.targetExperts();
-        if (target < context.config().topK() || target >= layer.numExperts()) {
-            throw new MoelabInputException("--target-experts " + target + " must be at least num_experts_per_tok "
-                    + context.config().topK() + " and fewer than the layer's " + layer.numExperts() + " experts");
-        }
     }
 }

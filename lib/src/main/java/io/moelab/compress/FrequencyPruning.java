@@ -26,7 +26,7 @@ public final class FrequencyPruning implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         double[] selections = java.util.Arrays.stream(calibration.selections()).asDoubleStream().toArray();
         return ExpertPruning.keep(layer, ExpertPruning.topByScore(selections, context.targetExperts()));
     }

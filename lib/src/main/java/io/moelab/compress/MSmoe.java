@@ -27,7 +27,7 @@ public final class MSmoe implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         ExpertGrouping grouping = ExpertGrouping.byRouterSimilarity(layer, calibration, context.targetExperts());
         double[] frequency = calibration.frequencies();
         return GroupMerge.apply(layer, grouping, (target, members, plan) -> {

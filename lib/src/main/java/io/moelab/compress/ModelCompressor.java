@@ -38,15 +38,14 @@ public final class ModelCompressor {
     public Result compress(ModelTensors model, List<int[]> calibration, Map<Integer, long[]> statsSelections) {
         MoeConfig config = model.config();
         int[] moeLayers = config.moeLayerIndices();
-        if (method.reducesExperts() && (targetExperts >= config.numExperts() || targetExperts < config.topK())) {
-            throw new MoelabInputException("--target-experts " + targetExperts + " must be fewer than the model's "
-                    + config.numExperts() + " experts and at least num_experts_per_tok " + config.topK());
+        CompressionContext context = new CompressionContext(config,
+                method.reducesExperts() ? targetExperts : config.numExperts());
+        if (method.reducesExperts()) {
+            context.requireFewerThan(config.numExperts());
         }
         if (calibration.isEmpty()) {
             throw new MoelabInputException("no calibration sequences: compression needs calibration data");
         }
-        CompressionContext context = new CompressionContext(config,
-                method.reducesExperts() ? targetExperts : config.numExperts());
         Map<Integer, CompressedLayer> done = new TreeMap<>();
         Map<Integer, Double> betas = new TreeMap<>();
         Map<Integer, LayerCalibration> original = inputs == Inputs.LAYER_WISE

@@ -32,7 +32,7 @@ public final class RandomPruning implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + layer.layer());
         double[] score = random.doubles(layer.numExperts()).toArray();
         return ExpertPruning.keep(layer, ExpertPruning.topByScore(score, context.targetExperts()));

@@ -41,7 +41,7 @@ public final class ReconstructionPruning implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         int numExperts = layer.numExperts();
         int keep = context.targetExperts();
         long subsets = binomial(numExperts, keep);

@@ -42,7 +42,7 @@ public final class SubMoe implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         int numExperts = layer.numExperts();
         double[][] features = new double[numExperts][];
         for (int e = 0; e < numExperts; e++) {

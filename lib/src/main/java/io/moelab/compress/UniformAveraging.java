@@ -23,7 +23,7 @@ public final class UniformAveraging implements CompressionMethod {
 
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
-        ExpertPruning.requireFewerExperts(layer, context);
+        context.requireFewerThan(layer.numExperts());
         ExpertGrouping grouping = ExpertGrouping.byRouterSimilarity(layer, calibration, context.targetExperts());
         return GroupMerge.apply(layer, grouping, (target, members, plan) -> {
             double[] weights = new double[members.size()];

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (c-order operands with a transposed weight run at full sgemm speed, measured in bench/);
  * cheap element-wise work (norms, RoPE, gathers) stays in Java loops over the packed rows.
  */
-final class MatrixOps {
+public final class MatrixOps {
     private MatrixOps() {
     }
 
@@ -18,32 +18,32 @@ final class MatrixOps {
      * Copies row-major floats into a new c-order matrix with one bulk copy. (Nd4j.create(float[])
      * zero-fills the buffer first and then copies element by element: ~20% of a forward pass.)
      */
-    static INDArray matrix(float[] rowMajor, int rows, int cols) {
+    public static INDArray matrix(float[] rowMajor, int rows, int cols) {
         INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c');
         matrix.data().asNioFloat().put(rowMajor, 0, rows * cols);
         return matrix;
     }
 
     /** {@code x · Wᵀ} for x [rows × in] and a weight stored as Hugging Face does, [out × in]. */
-    static INDArray timesTransposed(INDArray x, INDArray weight) {
+    public static INDArray timesTransposed(INDArray x, INDArray weight) {
         // Uninitialised is safe: the product overwrites every element (beta = 0).
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), weight.size(0)}, 'c');
         Nd4j.matmul(x, weight, y, false, true, false);
         return y;
     }
 
-    static float[] linear(float[] x, int rows, INDArray weight) {
+    public static float[] linear(float[] x, int rows, INDArray weight) {
         return toFloats(timesTransposed(matrix(x, rows, (int) weight.size(1)), weight));
     }
 
     /** SwiGLU hidden activation {@code silu(x·W1ᵀ) ⊙ (x·W3ᵀ)}. */
-    static INDArray swigluActivation(INDArray x, INDArray gateWeight, INDArray upWeight) {
+    public static INDArray swigluActivation(INDArray x, INDArray gateWeight, INDArray upWeight) {
         INDArray gate = timesTransposed(x, gateWeight);
         Nd4j.exec(new Swish(gate, gate));
         return gate.muli(timesTransposed(x, upWeight));
     }
 
-    static float[] toFloats(INDArray array) {
+    public static float[] toFloats(INDArray array) {
         INDArray dense = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
         float[] out = new float[Math.toIntExact(dense.length())];
         dense.data().asNioFloat().get(out);
