@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,12 +22,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Forward throughput of the runtime on the issue's bench config (Mixtral, vocab 32000, hidden
  * 512, expert width 1408, 4 layers, 8/8 heads, 8 experts top-2, float32, random weights,
- * batch 8 × 256, no KV cache). Threads come from OMP_NUM_THREADS, fixed at JVM start, so
- * bench/run-forward.sh runs this once per thread count, side by side with PyTorch.
+ * batch 8 × 256, no KV cache). BLAS threads come from OMP_NUM_THREADS, fixed at JVM start. The
+ * second argument lists forward thread counts ({@link ForwardOptions.Builder#threads}: the batch
+ * split by sequence over that many threads), e.g. {@code 1,2}; their timed runs alternate.
+ * bench/run-forward.sh runs this beside PyTorch.
  *
- * <p>Prints one JSON line: tokens/s (median of timed runs), the share of forward time spent in
- * expert matmuls (the same gemm shapes, with the routed token counts of the real run, timed
- * alone), achieved GFLOP/s and the sgemm peak measured in the same JVM.
+ * <p>Prints one JSON line per mode: tokens/s (median of timed runs), the share of forward time spent in
+ * expert matmuls (the same gemm shapes, with the routed token counts of the real run, timed alone
+ * on as many threads as the forward uses), achieved GFLOP/s and the sgemm peak measured in the same
+ * JVM (one product per forward thread, run concurrently).
  */
 public final class ForwardThroughput {
     static final String CONFIG = """
@@ -32,10 +40,15 @@ public final class ForwardThroughput {
              "rms_norm_eps": 1e-5, "max_position_embeddings": 4096, "torch_dtype": "float32"}""";
     private static final int BATCH = 8;
     private static final int LENGTH = 256;
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "bench-gemm");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public static void main(String[] args) {
-        int warmups = 2;
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int[] modes = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {1};
         MoeConfig config = MoeConfig.fromJson(CONFIG, "bench config");
         MoeModel model = MoeModel.randomlyInitialised(config, 0);
         Random random = new Random(1);
@@ -48,25 +61,34 @@ public final class ForwardThroughput {
         TokenBatch batch = TokenBatch.of(sequences);
         ExpertLoad load = new ExpertLoad();
         model.forward(batch, ForwardOptions.builder().observe(load).build());
-        for (int i = 1; i < warmups; i++) {
-            model.forward(batch);
+        ForwardOptions[] options = new ForwardOptions[modes.length];
+        for (int m = 0; m < modes.length; m++) {
+            options[m] = ForwardOptions.builder().threads(modes[m]).build();
+            model.forward(batch, options[m]);
         }
-        double[] seconds = new double[runs];
+        // The modes alternate run by run, so that the machine's noise hits each alike.
+        double[][] seconds = new double[modes.length][runs];
         for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            model.forward(batch);
-            seconds[r] = (System.nanoTime() - start) / 1e9;
+            for (int m = 0; m < modes.length; m++) {
+                long start = System.nanoTime();
+                model.forward(batch, options[m]);
+                seconds[m][r] = (System.nanoTime() - start) / 1e9;
+            }
         }
-        double median = median(seconds);
         int tokens = batch.totalTokens();
-        double expertSeconds = expertMatmulSeconds(config, load.tokensPerExpert);
         double flops = forwardFlops(config, load.tokensPerExpert, tokens);
-        double peak = sgemmPeakGflops();
-        System.out.printf(java.util.Locale.ROOT,
-                "{\"threads\":%s,\"tokens\":%d,\"median_s\":%.4f,\"tokens_per_s\":%.1f,\"expert_matmul_share\":%.3f,"
-                        + "\"forward_gflops\":%.1f,\"sgemm_peak_gflops\":%.1f,\"runs_s\":%s}%n",
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), tokens, median, tokens / median,
-                expertSeconds / median, flops / median / 1e9, peak, Arrays.toString(seconds));
+        double firstMedian = median(seconds[0]);
+        for (int m = 0; m < modes.length; m++) {
+            double median = median(seconds[m]);
+            double expertSeconds = expertMatmulSeconds(config, load.tokensPerExpert, modes[m]);
+            double peak = sgemmPeakGflops(modes[m]);
+            System.out.printf(java.util.Locale.ROOT,
+                    "{\"blas_threads\":%s,\"forward_threads\":%d,\"tokens\":%d,\"median_s\":%.4f,\"tokens_per_s\":%.1f,"
+                            + "\"speedup_vs_first_mode\":%.3f,\"expert_matmul_share\":%.3f,\"forward_gflops\":%.1f,"
+                            + "\"sgemm_peak_gflops\":%.1f,\"runs_s\":%s}%n",
+                    System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), modes[m], tokens, median, tokens / median,
+                    firstMedian / median, expertSeconds / median, flops / median / 1e9, peak, Arrays.toString(seconds[m]));
+        }
     }
 
     /** Records how many tokens each expert of each layer got in the real forward. */
@@ -85,8 +107,11 @@ public final class ForwardThroughput {
         }
     }
 
-    /** The expert gemms of one forward (3 per expert per layer, at the routed token counts), timed alone. */
-    private static double expertMatmulSeconds(MoeConfig config, List<int[]> tokensPerExpert) {
+    /**
+     * The expert gemms of one forward (3 per expert per layer, at the routed token counts), timed
+     * alone; with several forward threads, each thread runs its share of them at the same time.
+     */
+    private static double expertMatmulSeconds(MoeConfig config, List<int[]> tokensPerExpert, int threads) {
         int hidden = config.hiddenSize();
         int width = config.expertIntermediate();
         INDArray gateWeight = Nd4j.rand(DataType.FLOAT, width, hidden);
@@ -96,25 +121,54 @@ public final class ForwardThroughput {
         for (int[] layer : tokensPerExpert) {
             for (int n : layer) {
                 if (n > 0) {
-                    inputs.add(Nd4j.rand(DataType.FLOAT, n, hidden));
+                    // Split over the threads as the forward splits its sequences.
+                    for (int t = 0; t < threads; t++) {
+                        int rows = n / threads + (t < n % threads ? 1 : 0);
+                        if (rows > 0) {
+                            inputs.add(Nd4j.rand(DataType.FLOAT, rows, hidden));
+                        }
+                    }
                 }
             }
         }
         double[] seconds = new double[5];
         for (int r = 0; r < seconds.length; r++) {
-            long start = System.nanoTime();
-            for (INDArray x : inputs) {
-                long n = x.size(0);
-                INDArray gate = Nd4j.create(DataType.FLOAT, n, width);
-                INDArray up = Nd4j.create(DataType.FLOAT, n, width);
-                INDArray down = Nd4j.create(DataType.FLOAT, n, hidden);
-                Nd4j.matmul(x, gateWeight, gate, false, true, false);
-                Nd4j.matmul(x, upWeight, up, false, true, false);
-                Nd4j.matmul(gate, downWeight, down, false, true, false);
-            }
-            seconds[r] = (System.nanoTime() - start) / 1e9;
+            seconds[r] = concurrently(threads, thread -> {
+                for (int i = thread; i < inputs.size(); i += threads) {
+                    INDArray x = inputs.get(i);
+                    long n = x.size(0);
+                    INDArray gate = Nd4j.create(DataType.FLOAT, n, width);
+                    INDArray up = Nd4j.create(DataType.FLOAT, n, width);
+                    INDArray down = Nd4j.create(DataType.FLOAT, n, hidden);
+                    Nd4j.matmul(x, gateWeight, gate, false, true, false);
+                    Nd4j.matmul(x, upWeight, up, false, true, false);
+                    Nd4j.matmul(gate, downWeight, down, false, true, false);
+                }
+            });
         }
         return median(seconds);
+    }
+
+    /**
+     * Wall-clock seconds to run {@code body(0..threads-1)} at the same time, on the calling thread
+     * and on kept pool threads (a fresh thread would time ND4J's per-thread set-up too).
+     */
+    private static double concurrently(int threads, IntConsumer body) {
+        long start = System.nanoTime();
+        List<Future<?>> others = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            int thread = t;
+            others.add(POOL.submit(() -> body.accept(thread)));
+        }
+        body.accept(0);
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double forwardFlops(MoeConfig config, List<int[]> tokensPerExpert, int tokens) {
@@ -135,20 +189,30 @@ public final class ForwardThroughput {
         return flops + 2.0 * tokens * hidden * config.vocabSize();
     }
 
-    /** sgemm GFLOP/s on one of the forward's own shapes, [2048 × 512] · [512 × 1408], preallocated. */
-    private static double sgemmPeakGflops() {
-        INDArray a = Nd4j.rand(DataType.FLOAT, BATCH * LENGTH, 512);
+    /**
+     * sgemm GFLOP/s on one of the forward's own shapes, [2048 × 512] · [512 × 1408], preallocated;
+     * with several forward threads, each runs its own product at the same time and the rates add.
+     */
+    private static double sgemmPeakGflops(int threads) {
+        INDArray[] a = new INDArray[threads];
+        INDArray[] c = new INDArray[threads];
+        for (int t = 0; t < threads; t++) {
+            a[t] = Nd4j.rand(DataType.FLOAT, BATCH * LENGTH, 512);
+            c[t] = Nd4j.create(DataType.FLOAT, BATCH * LENGTH, 1408);
+        }
         INDArray b = Nd4j.rand(DataType.FLOAT, 1408, 512);
-        INDArray c = Nd4j.create(DataType.FLOAT, BATCH * LENGTH, 1408);
         double[] seconds = new double[7];
         for (int r = 0; r < seconds.length + 2; r++) {
-            long start = System.nanoTime();
-            Nd4j.matmul(a, b, c, false, true, false);
+            double elapsed = concurrently(threads, t -> {
+                for (int i = 0; i < 5; i++) {
+                    Nd4j.matmul(a[t], b, c[t], false, true, false);
+                }
+            }) / 5;
             if (r >= 2) {
-                seconds[r - 2] = (System.nanoTime() - start) / 1e9;
+                seconds[r - 2] = elapsed;
             }
         }
-        return 2.0 * BATCH * LENGTH * 512 * 1408 / median(seconds) / 1e9;
+        return threads * 2.0 * BATCH * LENGTH * 512 * 1408 / median(seconds) / 1e9;
     }
 
     private static double median(double[] values) {

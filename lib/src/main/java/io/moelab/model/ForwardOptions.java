@@ -1,5 +1,6 @@
 package io.moelab.model;
 
+import io.moelab.MoelabInputException;
 import io.moelab.routing.NativeRouting;
 import io.moelab.routing.RoutingObserver;
 import io.moelab.routing.RoutingPolicy;
@@ -12,7 +13,8 @@ public record ForwardOptions(
         List<RoutingObserver> observers,
         boolean stopAfterLastMoeLayer,
         boolean keepLayerOutputs,
-        KvCache kvCache) {
+        KvCache kvCache,
+        int threads) {
 
     public static ForwardOptions defaults() {
         return builder().build();
@@ -28,6 +30,7 @@ public record ForwardOptions(
         private boolean stopAfterLastMoeLayer;
         private boolean keepLayerOutputs;
         private KvCache kvCache;
+        private int threads = 1;
 
         public Builder routing(RoutingPolicy policy) {
             this.routing = policy;
@@ -56,8 +59,23 @@ public record ForwardOptions(
             return this;
         }
 
+        /**
+         * Spread the batch's sequences over this many threads, each running its share of the batch
+         * through the whole model with single-threaded BLAS (results are the same as on one thread).
+         * Meant for processes whose BLAS runs one thread ({@code OMP_NUM_THREADS=1}): concurrent
+         * multi-threaded BLAS calls would contend for the cores.
+         * A forward with observers, or over a single sequence, runs on the calling thread.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new MoelabInputException("forward threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
         public ForwardOptions build() {
-            return new ForwardOptions(routing, List.copyOf(observers), stopAfterLastMoeLayer, keepLayerOutputs, kvCache);
+            return new ForwardOptions(routing, List.copyOf(observers), stopAfterLastMoeLayer, keepLayerOutputs, kvCache, threads);
         }
     }
 }

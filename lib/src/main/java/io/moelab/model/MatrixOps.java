@@ -28,8 +28,13 @@ public final class MatrixOps {
     public static INDArray timesTransposed(INDArray x, INDArray weight) {
         // Uninitialised is safe: the product overwrites every element (beta = 0).
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.size(0), weight.size(0)}, 'c');
-        Nd4j.matmul(x, weight, y, false, true, false);
+        timesTransposedInto(x, weight, y);
         return y;
+    }
+
+    /** {@code x · Wᵀ} written into {@code out} [rows × out], which may be a row range of a larger c-order matrix. */
+    static void timesTransposedInto(INDArray x, INDArray weight, INDArray out) {
+        Nd4j.matmul(x, weight, out, false, true, false);
     }
 
     public static float[] linear(float[] x, int rows, INDArray weight) {

@@ -85,6 +85,18 @@ public final class TokenBatch {
         return tokens[index];
     }
 
+    /** Sequences {@code from..to-1} as a batch of their own, packed from row 0. */
+    public TokenBatch slice(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") of a batch of " + size() + " sequences");
+        }
+        int[] sliceStarts = new int[to - from + 1];
+        for (int s = from; s <= to; s++) {
+            sliceStarts[s - from] = starts[s] - starts[from];
+        }
+        return new TokenBatch(Arrays.copyOfRange(tokens, starts[from], starts[to]), sliceStarts);
+    }
+
     /** The sequence each packed token belongs to. */
     public int[] sequenceOfTokens() {
         int[] out = new int[tokens.length];

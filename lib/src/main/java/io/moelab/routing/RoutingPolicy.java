@@ -5,9 +5,9 @@ import java.io.Serializable;
 
 /**
  * Decides, from a MoE layer's router logits, which experts each token uses and with which gates.
- * The model calls it once per MoE layer and batch; implementations must be stateless or
- * thread-confined, and deterministic for a given input. Policies travel to Spark executors
- * inside an evaluation's configuration, hence {@link Serializable}.
+ * The model calls it once per MoE layer and batch, from several threads at once when a forward is
+ * split over threads; implementations must be stateless and deterministic for a given input.
+ * Policies travel to Spark executors inside an evaluation's configuration, hence {@link Serializable}.
  */
 public interface RoutingPolicy extends Serializable {
 
