@@ -17,20 +17,27 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
     torch_python=/usr/bin/python3
 fi
 rounds="${2:-3}"
-moelab() { # blas-threads forward-thread-modes
-    OMP_NUM_THREADS=$1 OPENBLAS_NUM_THREADS=$1 OMP_WAIT_POLICY=PASSIVE \
-        java -Xmx8g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.moelab.bench.ForwardThroughput "$runs" "$2" \
-        | sed 's/^{/{"impl":"moelab",/'
+# glibc >= 2.35: malloc asks for transparent huge pages. Both implementations run with and without
+# it (bench/RESULTS.md: PyTorch gains from it, moelab does not, so bin/moelab leaves it unset).
+huge_pages=glibc.malloc.hugetlb=1
+moelab() { # glibc-tunables blas-threads forward-thread-modes
+    GLIBC_TUNABLES=$1 OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=$2 OMP_WAIT_POLICY=PASSIVE \
+        java -Xmx8g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.moelab.bench.ForwardThroughput "$runs" "$3" \
+        | sed "s/^{/{\"impl\":\"moelab\",\"glibc_tunables\":\"$1\",/"
 }
-torch() { # threads
+torch() { # glibc-tunables threads
     if [[ -n "$torch_python" ]]; then
-        OMP_NUM_THREADS=$1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE \
-            "$torch_python" bench/torch/mixtral_forward_ref.py bench --threads "$1" | sed 's/^{/{"impl":"torch",/'
+        GLIBC_TUNABLES=$1 OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE \
+            "$torch_python" bench/torch/mixtral_forward_ref.py bench --threads "$2" \
+            | sed "s/^{/{\"impl\":\"torch\",\"glibc_tunables\":\"$1\",/"
     fi
 }
 for round in $(seq "$rounds"); do
-    moelab 1 1,2          # one JVM, BLAS on 1 thread: unsplit and split over 2 threads, alternating
-    torch 1
-    torch 2
-    moelab 2 1            # one thread calling 2-thread BLAS, for comparison
+    moelab "$huge_pages" 1 1,2   # one JVM, BLAS on 1 thread: unsplit and split over 2 threads, alternating
+    torch "" 1
+    torch "$huge_pages" 1
+    moelab "" 1 1,2
+    torch "" 2
+    torch "$huge_pages" 2
+    moelab "$huge_pages" 2 1     # one thread calling 2-thread BLAS, for comparison
 done
