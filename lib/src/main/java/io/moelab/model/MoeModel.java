@@ -155,19 +155,18 @@ public final class MoeModel {
 
     /**
      * Each group of sequences runs through the whole model on its own thread (every layer, the
-     * final norm and the LM head), writing its rows of the shared logits and layer outputs. Tokens
-     * of different sequences never meet before attention, which stays within a sequence, so each
-     * row is computed exactly as in the unsplit batch.
+     * final norm and the LM head), writing its rows of the shared logits, layer outputs and KV
+     * cache. Tokens of different sequences never meet (attention stays within a sequence), so each
+     * row is computed as in the unsplit batch, up to sgemm's rounding for another row count.
      */
     private ForwardResult forwardSharded(TokenBatch batch, KvCache cache, ForwardOptions options, int[] shards) {
         int hidden = config.hiddenSize();
-        int layersRun = (options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1) + 1;
         // Allocating the logits touches every page (~0.2 s for 2,048 × 32,000 here): done beside
         // the shards instead of before them, it does not hold every thread up.
         CompletableFuture<INDArray> logits = options.stopAfterLastMoeLayer() ? null : ForwardThreads.supply(
                 () -> Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch.totalTokens(), config.vocabSize()}, 'c'));
         List<float[]> layerOutputs = new ArrayList<>();
-        for (int l = 0; options.keepLayerOutputs() && l < layersRun; l++) {
+        for (int l = 0; options.keepLayerOutputs() && l <= lastLayerRun(options); l++) {
             layerOutputs.add(new float[batch.totalTokens() * hidden]);
         }
         List<Runnable> tasks = new ArrayList<>();
@@ -199,7 +198,7 @@ public final class MoeModel {
         RoutingContext context = RoutingContext.continuing(batch, cache.lengths(), cache.prefixKeys());
         int[] positions = context.positions();
         float[] x = embed(batch);
-        int lastLayer = options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
+        int lastLayer = lastLayerRun(options);
         Map<Long, INDArray> masks = new HashMap<>();
         int moeLayer = 0;
         for (int l = 0; l <= lastLayer; l++) {
@@ -224,6 +223,10 @@ public final class MoeModel {
         }
         cache.advance(batch, context);
         return x;
+    }
+
+    private int lastLayerRun(ForwardOptions options) {
+        return options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
     }
 
     /** Final norm and LM head over the residual stream {@code x} [tokens × hidden], into {@code logits} [tokens × vocab]. */
