@@ -2,6 +2,7 @@ package io.moelab.cli;
 
 import io.moelab.model.MoeConfig;
 import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.routing.FamilyRule;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -49,7 +50,7 @@ public final class InspectCommand implements Callable<Integer> {
                 dtype        %s (computed in float32)
                 """,
                 model, config.family().modelType(), config.numLayers(), ranges(moeLayers), ranges(denseLayers),
-                config.numExperts(), config.topK(), config.normTopkProb() ? "renormalised" : "raw softmax probabilities",
+                config.numExperts(), config.topK(), FamilyRule.renormalises(config, config.topK()) ? "renormalised" : "raw softmax probabilities",
                 config.expertIntermediate(),
                 denseLayers.length > 0 ? " (dense MLP width " + config.denseIntermediate() + ")" : "",
                 shared, config.numHeads(), config.numKvHeads(), config.headDim(), config.ropeTheta(),

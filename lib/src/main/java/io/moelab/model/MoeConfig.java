@@ -151,8 +151,9 @@ public record MoeConfig(
                 expertInter = f.requiredInt("moe_intermediate_size");
                 denseInter = f.requiredInt("intermediate_size");
                 sharedInter = f.optionalInt("n_shared_experts", 0) * expertInter;
-                // DeepSeek-MoE v1 renormalises only when top_k > 1 (a single gate keeps its probability).
-                normTopk = f.optionalBool("norm_topk_prob", false) && topK > 1;
+                // Kept as configured even when top_k is 1: DeepSeek-MoE v1 renormalises whenever more
+                // than one expert is selected, which a top-k override can make so (FamilyRule.renormalises).
+                normTopk = f.optionalBool("norm_topk_prob", false);
                 String scoring = f.optionalText("scoring_func", "softmax");
                 if (!scoring.equals("softmax")) {
                     throw f.error("scoring_func", "'" + scoring + "' is not supported (DeepSeek-MoE v1 uses softmax)");

@@ -63,6 +63,19 @@ class TopKRoutingTest {
     }
 
     @Test
+    void deepSeekWithItsOwnTopOneStillRenormalisesATopTwoOverride() {
+        MoeConfig topOne = MoeConfig.fromJson("""
+                {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "intermediate_size": 48, "moe_intermediate_size": 16, "n_routed_experts": 6,
+                 "n_shared_experts": 1, "num_experts_per_tok": 1, "norm_topk_prob": true, "first_k_dense_replace": 1}""",
+                "deepseek top-1 config.json");
+        float[] logits = TinyModels.logitsOf(0.4, 0.25, 0.15, 0.1, 0.06, 0.04);
+        assertArrayEquals(new float[] {0.4f}, TinyModels.gates(TinyModels.routeOne(io.moelab.routing.NativeRouting.INSTANCE, topOne, 1, logits), 0), 1e-6f);
+        assertArrayEquals(new float[] {0.4f / 0.65f, 0.25f / 0.65f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(2), topOne, 1, logits), 0), 1e-6f);
+    }
+
+    @Test
     void topKOfTheFamilysOwnKEqualsNative() {
         float[] logits = {0.3f, -1.2f, 2.0f, 0.9f, 0.1f, -0.4f, 1.1f, 0.0f, 0.5f, -2.0f, 1.4f, 0.2f};
         RoutingContext context = RoutingContext.of(TokenBatch.of(new int[] {1, 2}));
