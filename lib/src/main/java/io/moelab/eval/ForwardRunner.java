@@ -25,12 +25,18 @@ final class ForwardRunner {
         return model;
     }
 
-    /** @param cache the sequences' history, or null for none */
-    ForwardResult forward(TokenBatch batch, KvCache cache) {
+    /**
+     * @param cache     the sequences' history, or null for none
+     * @param logitRows the packed rows whose logits are read (ascending), or null for all
+     */
+    ForwardResult forward(TokenBatch batch, KvCache cache, int[] logitRows) {
         SlotCounter slots = new SlotCounter();
         ForwardOptions.Builder options = ForwardOptions.builder().routing(policy).observe(slots);
         if (cache != null) {
             options.kvCache(cache);
+        }
+        if (logitRows != null) {
+            options.logitRows(logitRows);
         }
         long start = System.nanoTime();
         ForwardResult result = model.forward(batch, options.build());

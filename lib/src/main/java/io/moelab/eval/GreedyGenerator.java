@@ -97,8 +97,8 @@ final class GreedyGenerator {
     private int nextToken(int[] input, KvCache[] caches) {
         float[][] lastRows = new float[runners.size()][];
         for (int i = 0; i < lastRows.length; i++) {
-            ForwardResult result = runners.get(i).forward(TokenBatch.of(input), caches[i]);
-            LogitRows rows = new LogitRows(result.logits());
+            ForwardResult result = runners.get(i).forward(TokenBatch.of(input), caches[i], new int[] {input.length - 1});
+            LogitRows rows = new LogitRows(result);
             lastRows[i] = rows.row(input.length - 1, new float[rows.vocab()]);
         }
         if (lastRows.length == 1) {

@@ -1,18 +1,22 @@
 package io.moelab.eval;
 
+import io.moelab.model.ForwardResult;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Rows of a forward call's [tokens × vocab] logits, read one at a time so only the rows a request
+ * Rows of a forward call's logits, read one at a time by packed row so only the rows a request
  * scores are ever copied out of ND4J, and the scores taken on them in double.
  */
 final class LogitRows {
+    private final ForwardResult result;
     private final FloatBuffer data;
     private final int vocab;
 
-    LogitRows(INDArray logits) {
+    LogitRows(ForwardResult result) {
+        INDArray logits = result.logits();
         INDArray dense = logits.ordering() == 'c' && !logits.isView() ? logits : logits.dup('c');
+        this.result = result;
         this.data = dense.data().asNioFloat();
         this.vocab = (int) logits.size(1);
     }
@@ -21,9 +25,9 @@ final class LogitRows {
         return vocab;
     }
 
-    /** Copies row {@code row} into {@code into} (length vocab) and returns it. */
+    /** Copies packed row {@code row}'s logits into {@code into} (length vocab) and returns it. */
     float[] row(int row, float[] into) {
-        data.get(row * vocab, into, 0, vocab);
+        data.get(result.logitRow(row) * vocab, into, 0, vocab);
         return into;
     }
 

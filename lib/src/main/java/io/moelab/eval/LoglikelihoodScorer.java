@@ -45,11 +45,11 @@ final class LoglikelihoodScorer {
     }
 
     private void scoreAlone(ScoringRequest request, int index, Accumulator scores) {
-        ForwardResult result = runner.forward(TokenBatch.of(request.input()), null);
-        LogitRows rows = new LogitRows(result.logits());
-        float[] row = new float[rows.vocab()];
         int[] targets = request.targets();
         int firstRow = request.prefix().length - 1;
+        ForwardResult result = runner.forward(TokenBatch.of(request.input()), null, consecutive(firstRow, targets.length));
+        LogitRows rows = new LogitRows(result);
+        float[] row = new float[rows.vocab()];
         for (int k = 0; k < targets.length; k++) {
             scores.add(index, rows.row(firstRow + k, row), targets[k]);
         }
@@ -62,8 +62,19 @@ final class LoglikelihoodScorer {
             firstPass[r] = run.members().length == 1 ? requests.get(run.members()[0]).input() : run.prefix();
         }
         KvCache cache = new KvCache(runner.model().config(), batch.size());
-        ForwardResult first = runner.forward(TokenBatch.of(firstPass), cache);
-        LogitRows firstRows = new LogitRows(first.logits());
+        TokenBatch firstBatch = TokenBatch.of(firstPass);
+        // Only the rows scored below: a lone request's target rows, a shared prefix's last row.
+        List<Integer> scoredRows = new ArrayList<>();
+        for (int r = 0; r < batch.size(); r++) {
+            PrefixRun run = batch.get(r);
+            int lastPrefixRow = firstBatch.start(r) + run.prefix().length - 1;
+            int rows = run.members().length == 1 ? requests.get(run.members()[0]).targets().length : 1;
+            for (int k = 0; k < rows; k++) {
+                scoredRows.add(lastPrefixRow + k);
+            }
+        }
+        ForwardResult first = runner.forward(firstBatch, cache, scoredRows.stream().mapToInt(Integer::intValue).toArray());
+        LogitRows firstRows = new LogitRows(first);
         float[] row = new float[firstRows.vocab()];
         List<Integer> forkSources = new ArrayList<>();
         List<Integer> forkMembers = new ArrayList<>();
@@ -97,8 +108,9 @@ final class LoglikelihoodScorer {
             continuations[i] = Arrays.copyOf(targets, targets.length - 1);
         }
         KvCache forked = cache.fork(forkSources.stream().mapToInt(Integer::intValue).toArray());
-        ForwardResult second = runner.forward(TokenBatch.of(continuations), forked);
-        LogitRows secondRows = new LogitRows(second.logits());
+        // Every row of the continuations is scored.
+        ForwardResult second = runner.forward(TokenBatch.of(continuations), forked, null);
+        LogitRows secondRows = new LogitRows(second);
         for (int i = 0; i < continuations.length; i++) {
             int member = forkMembers.get(i);
             int[] targets = requests.get(member).targets();
@@ -107,6 +119,14 @@ final class LoglikelihoodScorer {
                 scores.add(member, secondRows.row(start + k - 1, row), targets[k]);
             }
         }
+    }
+
+    private static int[] consecutive(int first, int count) {
+        int[] rows = new int[count];
+        for (int i = 0; i < count; i++) {
+            rows[i] = first + i;
+        }
+        return rows;
     }
 
     /** Running sums per request; a request with no targets scores 0 and counts as greedy. */

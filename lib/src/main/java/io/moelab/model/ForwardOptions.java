@@ -14,7 +14,8 @@ public record ForwardOptions(
         boolean stopAfterLastMoeLayer,
         boolean keepLayerOutputs,
         KvCache kvCache,
-        int threads) {
+        int threads,
+        int[] logitRows) {
 
     public static ForwardOptions defaults() {
         return builder().build();
@@ -31,6 +32,7 @@ public record ForwardOptions(
         private boolean keepLayerOutputs;
         private KvCache kvCache;
         private int threads = 1;
+        private int[] logitRows;
 
         public Builder routing(RoutingPolicy policy) {
             this.routing = policy;
@@ -74,8 +76,28 @@ public record ForwardOptions(
             return this;
         }
 
+        /**
+         * Compute logits only for these packed rows (ascending, distinct): the LM head is the
+         * largest product of a forward at a 32k vocabulary, and scoring reads few rows. The result's
+         * logits then hold one row per listed row, in this order ({@link ForwardResult#logitRow}).
+         */
+        public Builder logitRows(int... rows) {
+            if (rows.length == 0) {
+                throw new MoelabInputException("logit rows: name at least one row");
+            }
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] < 0 || (i > 0 && rows[i] <= rows[i - 1])) {
+                    throw new MoelabInputException("logit rows must be ascending, distinct and non-negative: "
+                            + java.util.Arrays.toString(rows));
+                }
+            }
+            this.logitRows = rows.clone();
+            return this;
+        }
+
         public ForwardOptions build() {
-            return new ForwardOptions(routing, List.copyOf(observers), stopAfterLastMoeLayer, keepLayerOutputs, kvCache, threads);
+            return new ForwardOptions(routing, List.copyOf(observers), stopAfterLastMoeLayer, keepLayerOutputs, kvCache, threads,
+                    logitRows);
         }
     }
 }

@@ -147,10 +147,23 @@ public final class MoeModel {
         float[] x = decoderLayers(batch, cache, options, layerOutputs);
         INDArray logits = null;
         if (!options.stopAfterLastMoeLayer()) {
-            logits = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch.totalTokens(), config.vocabSize()}, 'c');
-            head(x, batch.totalTokens(), logits);
+            logits = Nd4j.createUninitialized(DataType.FLOAT, new long[] {logitRowCount(batch, options), config.vocabSize()}, 'c');
+            head(x, 0, batch.totalTokens(), options.logitRows(), logits);
         }
-        return new ForwardResult(batch, logits, List.copyOf(layerOutputs));
+        return new ForwardResult(batch, logits, List.copyOf(layerOutputs), options.logitRows());
+    }
+
+    /** How many rows of logits a forward computes; checks the asked-for rows against the batch. */
+    private long logitRowCount(TokenBatch batch, ForwardOptions options) {
+        int[] rows = options.logitRows();
+        if (rows == null) {
+            return batch.totalTokens();
+        }
+        if (rows.length > 0 && rows[rows.length - 1] >= batch.totalTokens()) {
+            throw new MoelabInputException("logit row " + rows[rows.length - 1] + " is outside the batch's "
+                    + batch.totalTokens() + " tokens");
+        }
+        return rows.length;
     }
 
     /**
@@ -163,8 +176,9 @@ public final class MoeModel {
         int hidden = config.hiddenSize();
         // Allocating the logits touches every page (~0.2 s for 2,048 × 32,000 here): done beside
         // the shards instead of before them, it does not hold every thread up.
+        long logitRowCount = options.stopAfterLastMoeLayer() ? 0 : logitRowCount(batch, options);
         CompletableFuture<INDArray> logits = options.stopAfterLastMoeLayer() ? null : ForwardThreads.supply(
-                () -> Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch.totalTokens(), config.vocabSize()}, 'c'));
+                () -> Nd4j.createUninitialized(DataType.FLOAT, new long[] {logitRowCount, config.vocabSize()}, 'c'));
         List<float[]> layerOutputs = new ArrayList<>();
         for (int l = 0; options.keepLayerOutputs() && l <= lastLayerRun(options); l++) {
             layerOutputs.add(new float[batch.totalTokens() * hidden]);
@@ -183,12 +197,12 @@ public final class MoeModel {
                     System.arraycopy(partOutputs.get(l), 0, layerOutputs.get(l), firstRow * hidden, rows * hidden);
                 }
                 if (logits != null) {
-                    head(x, rows, logits.join().get(NDArrayIndex.interval(firstRow, firstRow + rows), NDArrayIndex.all()));
+                    head(x, firstRow, rows, options.logitRows(), logits.join());
                 }
             });
         }
         ForwardThreads.runAll(tasks);
-        return new ForwardResult(batch, logits == null ? null : logits.join(), List.copyOf(layerOutputs));
+        return new ForwardResult(batch, logits == null ? null : logits.join(), List.copyOf(layerOutputs), options.logitRows());
     }
 
     /** Runs the decoder layers over a batch and returns the residual stream after the last one run. */
@@ -229,10 +243,38 @@ public final class MoeModel {
         return options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
     }
 
-    /** Final norm and LM head over the residual stream {@code x} [tokens × hidden], into {@code logits} [tokens × vocab]. */
-    private void head(float[] x, int tokens, INDArray logits) {
-        MatrixOps.rmsNormInPlace(x, tokens, config.hiddenSize(), finalNorm, (float) config.rmsNormEps());
-        MatrixOps.timesTransposedInto(MatrixOps.matrix(x, tokens, config.hiddenSize()), lmHead, logits);
+    /**
+     * Final norm and LM head over the residual stream {@code x}, which holds packed rows
+     * {@code firstRow..firstRow+tokens-1}, into their rows of {@code logits}: all of them, or those
+     * listed in {@code logitRows} (null for all), whose logits are rows of {@code logits} in list order.
+     */
+    private void head(float[] x, int firstRow, int tokens, int[] logitRows, INDArray logits) {
+        int hidden = config.hiddenSize();
+        float[] rows = x;
+        int from = firstRow;
+        int count = tokens;
+        if (logitRows != null) {
+            from = lowerBound(logitRows, firstRow);
+            count = lowerBound(logitRows, firstRow + tokens) - from;
+            if (count == 0) {
+                return;
+            }
+            int[] local = new int[count];
+            for (int i = 0; i < count; i++) {
+                local[i] = logitRows[from + i] - firstRow;
+            }
+            rows = gatherRows(x, hidden, local);
+        }
+        MatrixOps.rmsNormInPlace(rows, count, hidden, finalNorm, (float) config.rmsNormEps());
+        INDArray out = from == 0 && count == logits.size(0) ? logits
+                : logits.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
+        MatrixOps.timesTransposedInto(MatrixOps.matrix(rows, count, hidden), lmHead, out);
+    }
+
+    /** The index of the first element of ascending {@code values} that is at least {@code key}. */
+    private static int lowerBound(int[] values, int key) {
+        int found = java.util.Arrays.binarySearch(values, key);
+        return found >= 0 ? found : -found - 1;
     }
 
     private float[] embed(TokenBatch batch) {
