@@ -5,6 +5,7 @@ import io.moelab.routing.NativeRouting;
 import io.moelab.routing.RoutingObserver;
 import io.moelab.routing.RoutingPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** How to run one forward call; build with {@link #builder()}. */
@@ -63,7 +64,7 @@ public record ForwardOptions(
 
         /**
          * Spread the batch's sequences over this many threads, each running its share of the batch
-         * through the whole model with single-threaded BLAS (results are the same as on one thread).
+         * through the whole model with single-threaded BLAS (results equal one thread's within sgemm rounding).
          * Meant for processes whose BLAS runs one thread ({@code OMP_NUM_THREADS=1}): concurrent
          * multi-threaded BLAS calls would contend for the cores.
          * A forward with observers, or over a single sequence, runs on the calling thread.
@@ -88,7 +89,7 @@ public record ForwardOptions(
             for (int i = 0; i < rows.length; i++) {
                 if (rows[i] < 0 || (i > 0 && rows[i] <= rows[i - 1])) {
                     throw new MoelabInputException("logit rows must be ascending, distinct and non-negative: "
-                            + java.util.Arrays.toString(rows));
+                            + Arrays.toString(rows));
                 }
             }
             this.logitRows = rows.clone();
