@@ -7,6 +7,7 @@ import io.moelab.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Scores {@link ScoringRequest}s: the summed log-probability of each request's targets and whether
@@ -47,7 +48,8 @@ final class LoglikelihoodScorer {
     private void scoreAlone(ScoringRequest request, int index, Accumulator scores) {
         int[] targets = request.targets();
         int firstRow = request.prefix().length - 1;
-        ForwardResult result = runner.forward(TokenBatch.of(request.input()), null, consecutive(firstRow, targets.length));
+        ForwardResult result = runner.forward(TokenBatch.of(request.input()), null,
+                IntStream.range(firstRow, firstRow + targets.length).toArray());
         LogitRows rows = new LogitRows(result);
         float[] row = new float[rows.vocab()];
         for (int k = 0; k < targets.length; k++) {
@@ -64,23 +66,24 @@ final class LoglikelihoodScorer {
         KvCache cache = new KvCache(runner.model().config(), batch.size());
         TokenBatch firstBatch = TokenBatch.of(firstPass);
         // Only the rows scored below: a lone request's target rows, a shared prefix's last row.
-        List<Integer> scoredRows = new ArrayList<>();
+        int[] lastPrefixRows = new int[batch.size()];
+        IntStream.Builder scoredRows = IntStream.builder();
         for (int r = 0; r < batch.size(); r++) {
             PrefixRun run = batch.get(r);
-            int lastPrefixRow = firstBatch.start(r) + run.prefix().length - 1;
+            lastPrefixRows[r] = firstBatch.start(r) + run.prefix().length - 1;
             int rows = run.members().length == 1 ? requests.get(run.members()[0]).targets().length : 1;
             for (int k = 0; k < rows; k++) {
-                scoredRows.add(lastPrefixRow + k);
+                scoredRows.add(lastPrefixRows[r] + k);
             }
         }
-        ForwardResult first = runner.forward(firstBatch, cache, scoredRows.stream().mapToInt(Integer::intValue).toArray());
+        ForwardResult first = runner.forward(firstBatch, cache, scoredRows.build().toArray());
         LogitRows firstRows = new LogitRows(first);
         float[] row = new float[firstRows.vocab()];
         List<Integer> forkSources = new ArrayList<>();
         List<Integer> forkMembers = new ArrayList<>();
         for (int r = 0; r < batch.size(); r++) {
             PrefixRun run = batch.get(r);
-            int lastPrefixRow = first.batch().start(r) + run.prefix().length - 1;
+            int lastPrefixRow = lastPrefixRows[r];
             if (run.members().length == 1) {
                 int member = run.members()[0];
                 int[] targets = requests.get(member).targets();
@@ -119,14 +122,6 @@ final class LoglikelihoodScorer {
                 scores.add(member, secondRows.row(start + k - 1, row), targets[k]);
             }
         }
-    }
-
-    private static int[] consecutive(int first, int count) {
-        int[] rows = new int[count];
-        for (int i = 0; i < count; i++) {
-            rows[i] = first + i;
-        }
-        return rows;
     }
 
     /** Running sums per request; a request with no targets scores 0 and counts as greedy. */
