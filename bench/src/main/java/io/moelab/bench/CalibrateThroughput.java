@@ -10,9 +10,9 @@ import io.moelab.jobs.calibrate.CalibrationJob;
 import io.moelab.jobs.calibrate.CalibrationSummary;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.model.ForwardOptions;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import io.moelab.stats.RoutingStatsCollector;
@@ -151,10 +151,10 @@ public final class CalibrateThroughput {
         Random random = new Random(0);
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
         int h = c.hiddenSize();
-        int q = c.numHeads() * c.headDim();
-        int kv = c.numKvHeads() * c.headDim();
+        int q = c.attention().numHeads() * c.attention().headDim();
+        int kv = c.attention().numKvHeads() * c.attention().headDim();
         matrix(writer, random, "model.embed_tokens.weight", c.vocabSize(), h);
-        for (int l = 0; l < c.numLayers(); l++) {
+        for (int l = 0; l < c.layers().numLayers(); l++) {
             String p = "model.layers." + l + ".";
             ones(writer, p + "input_layernorm.weight", h);
             ones(writer, p + "post_attention_layernorm.weight", h);
@@ -162,12 +162,12 @@ public final class CalibrateThroughput {
             matrix(writer, random, p + "self_attn.k_proj.weight", kv, h);
             matrix(writer, random, p + "self_attn.v_proj.weight", kv, h);
             matrix(writer, random, p + "self_attn.o_proj.weight", h, q);
-            matrix(writer, random, p + "block_sparse_moe.gate.weight", c.numExperts(), h);
-            for (int e = 0; e < c.numExperts(); e++) {
+            matrix(writer, random, p + "block_sparse_moe.gate.weight", c.experts().numExperts(), h);
+            for (int e = 0; e < c.experts().numExperts(); e++) {
                 String x = p + "block_sparse_moe.experts." + e + ".";
-                matrix(writer, random, x + "w1.weight", c.expertIntermediate(), h);
-                matrix(writer, random, x + "w3.weight", c.expertIntermediate(), h);
-                matrix(writer, random, x + "w2.weight", h, c.expertIntermediate());
+                matrix(writer, random, x + "w1.weight", c.experts().expertIntermediate(), h);
+                matrix(writer, random, x + "w3.weight", c.experts().expertIntermediate(), h);
+                matrix(writer, random, x + "w2.weight", h, c.experts().expertIntermediate());
             }
         }
         ones(writer, "model.norm.weight", h);

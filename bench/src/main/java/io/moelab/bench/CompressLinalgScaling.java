@@ -3,7 +3,7 @@ package io.moelab.bench;
 import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.linalg.JointSvd;
 import io.moelab.compress.linalg.LinearAssignment;
-import io.moelab.compress.linalg.NeuronAlignment;
+import io.moelab.compress.method.NeuronAlignment;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

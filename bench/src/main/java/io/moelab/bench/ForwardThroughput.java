@@ -1,9 +1,9 @@
 package io.moelab.bench;
 
 import io.moelab.model.ForwardOptions;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingObserver;
 import io.moelab.routing.LayerRouting;
 import java.util.ArrayList;
@@ -113,7 +113,7 @@ public final class ForwardThroughput {
      */
     private static double expertMatmulSeconds(MoeConfig config, List<int[]> tokensPerExpert, int threads) {
         int hidden = config.hiddenSize();
-        int width = config.expertIntermediate();
+        int width = config.experts().expertIntermediate();
         INDArray gateWeight = Nd4j.rand(DataType.FLOAT, width, hidden);
         INDArray upWeight = Nd4j.rand(DataType.FLOAT, width, hidden);
         INDArray downWeight = Nd4j.rand(DataType.FLOAT, hidden, width);
@@ -173,17 +173,17 @@ public final class ForwardThroughput {
 
     private static double forwardFlops(MoeConfig config, List<int[]> tokensPerExpert, int tokens) {
         double hidden = config.hiddenSize();
-        double qkvo = 2 * hidden * config.headDim() * (2.0 * config.numHeads() + 2.0 * config.numKvHeads());
+        double qkvo = 2 * hidden * config.attention().headDim() * (2.0 * config.attention().numHeads() + 2.0 * config.attention().numKvHeads());
         double attentionScores = 0;
         for (int i = 0; i < LENGTH; i++) {
-            attentionScores += 2.0 * 2 * config.numHeads() * config.headDim() * (i + 1);
+            attentionScores += 2.0 * 2 * config.attention().numHeads() * config.attention().headDim() * (i + 1);
         }
         attentionScores *= BATCH;
         double flops = 0;
         for (int[] layer : tokensPerExpert) {
-            flops += tokens * (qkvo + 2 * hidden * config.numExperts()) + attentionScores;
+            flops += tokens * (qkvo + 2 * hidden * config.experts().numExperts()) + attentionScores;
             for (int n : layer) {
-                flops += 2.0 * n * 3 * hidden * config.expertIntermediate();
+                flops += 2.0 * n * 3 * hidden * config.experts().expertIntermediate();
             }
         }
         return flops + 2.0 * tokens * hidden * config.vocabSize();

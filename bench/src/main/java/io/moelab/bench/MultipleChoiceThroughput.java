@@ -3,7 +3,7 @@ package io.moelab.bench;
 import io.moelab.eval.EngineOptions;
 import io.moelab.eval.EvaluationEngine;
 import io.moelab.eval.task.MultipleChoiceInstance;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import io.moelab.routing.NativeRouting;

@@ -47,7 +47,7 @@ public final class CompressReportCommand implements Callable<Integer> {
                 : "compress-report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<String> taskFiles = tasks != null ? tasks : List.of("arithmetic", "code", "dictionary", "scripture").stream()
                 .map(d -> home.resolve("tasks/bundled/bpb-" + d + ".yaml").toString()).toList();
-        List<String> methodNames = methods != null ? methods : List.copyOf(io.moelab.compress.CompressionMethods.names());
+        List<String> methodNames = methods != null ? methods : List.copyOf(io.moelab.compress.method.CompressionMethods.names());
         SparkSession spark = SparkSessions.forCommand("moelab compress-report " + run, options.master);
         try {
             List<Row> report = new CompressionReportJob(spark).run(new CompressionReportJob.ReportConfig(

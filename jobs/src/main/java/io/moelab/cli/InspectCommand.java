@@ -1,6 +1,6 @@
 package io.moelab.cli;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.routing.FamilyRule;
 import java.nio.file.Path;
@@ -32,11 +32,11 @@ public final class InspectCommand implements Callable<Integer> {
         try (Checkpoint checkpoint = Checkpoint.open(model)) {
             dtype = checkpoint.dominantDType().name();
         }
-        int[] moeLayers = config.moeLayerIndices();
-        int[] denseLayers = IntStream.range(0, config.numLayers()).filter(l -> !config.isMoeLayer(l)).toArray();
+        int[] moeLayers = config.layers().moeLayerIndices();
+        int[] denseLayers = IntStream.range(0, config.layers().numLayers()).filter(l -> !config.layers().isMoeLayer(l)).toArray();
         MoeConfig.ParameterCount parameters = config.parameterCount();
-        String shared = config.sharedIntermediate() == 0 ? "none"
-                : "width " + config.sharedIntermediate() + (config.sharedExpertGated() ? ", sigmoid-gated" : ", unscaled");
+        String shared = config.experts().sharedIntermediate() == 0 ? "none"
+                : "width " + config.experts().sharedIntermediate() + (config.experts().sharedExpertGated() ? ", sigmoid-gated" : ", unscaled");
         spec.commandLine().getOut().printf(Locale.ROOT, """
                 model        %s
                 family       %s
@@ -49,12 +49,12 @@ public final class InspectCommand implements Callable<Integer> {
                 parameters   %,d total, %,d active per token
                 dtype        %s (computed in float32)
                 """,
-                model, config.family().modelType(), config.numLayers(), ranges(moeLayers), ranges(denseLayers),
-                config.numExperts(), config.topK(), FamilyRule.renormalises(config, config.topK()) ? "renormalised" : "raw softmax probabilities",
-                config.expertIntermediate(),
-                denseLayers.length > 0 ? " (dense MLP width " + config.denseIntermediate() + ")" : "",
-                shared, config.numHeads(), config.numKvHeads(), config.headDim(), config.ropeTheta(),
-                switch (config.qkNorm()) {
+                model, config.family().modelType(), config.layers().numLayers(), ranges(moeLayers), ranges(denseLayers),
+                config.experts().numExperts(), config.routing().topK(), FamilyRule.renormalises(config, config.routing().topK()) ? "renormalised" : "raw softmax probabilities",
+                config.experts().expertIntermediate(),
+                denseLayers.length > 0 ? " (dense MLP width " + config.layers().denseIntermediate() + ")" : "",
+                shared, config.attention().numHeads(), config.attention().numKvHeads(), config.attention().headDim(), config.attention().ropeTheta(),
+                switch (config.attention().qkNorm()) {
                     case NONE -> "";
                     case PER_HEAD -> ", q/k norm per head";
                     case WHOLE_PROJECTION -> ", q/k norm over the whole projection";

@@ -1,10 +1,11 @@
 package io.moelab.compress;
 
+
 import java.util.Map;
 
 /**
  * One expert-compression method of METHODS.md §2, applied layer by layer. A method is a pure
- * function of the layer's weights and its calibration data; {@link ModelCompressor} walks the
+ * function of the layer's weights and its calibration data; the pipeline's {@code ModelCompressor} walks the
  * layers and decides where the calibration inputs come from (original or progressively
  * compressed model).
  */
@@ -15,11 +16,6 @@ public interface CompressionMethod {
 
     /** The method's settings, recorded as JSON in {@code merge_plans.parameters} and in the model card. */
     Map<String, Object> parameters();
-
-    /** Whether the method reads calibration inputs (hidden states); frequency-only methods do not. */
-    default boolean needsInputs() {
-        return true;
-    }
 
     /**
      * False for methods that keep every expert and change them in place (mixed-precision

@@ -1,6 +1,6 @@
 package io.moelab.compress;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.Softmax;
@@ -12,12 +12,12 @@ import java.util.List;
  * the softmax and top-k, as NAEE prunes). Lets a method score many expert subsets while running
  * each expert only once.
  */
-final class MoeBlockOutput {
+public final class MoeBlockOutput {
     private MoeBlockOutput() {
     }
 
     /** The routing decision with only {@code kept} experts eligible. */
-    static RoutingDecision route(float[] routerLogits, int tokens, boolean[] kept, MoeConfig config) {
+    public static RoutingDecision route(float[] routerLogits, int tokens, boolean[] kept, MoeConfig config) {
         int numExperts = kept.length;
         float[] masked = routerLogits.clone();
         for (int t = 0; t < tokens; t++) {
@@ -27,11 +27,11 @@ final class MoeBlockOutput {
                 }
             }
         }
-        return FamilyRule.topK(Softmax.rows(masked, tokens, numExperts), tokens, config.topK(), config);
+        return FamilyRule.topK(Softmax.rows(masked, tokens, numExperts), tokens, config.routing().topK(), config);
     }
 
     /** [tokens × hidden] output of the block under {@code decision}; {@code expertOutputs.get(e)} is [tokens × hidden]. */
-    static float[] combine(RoutingDecision decision, List<float[]> expertOutputs, int tokens, int hidden) {
+    public static float[] combine(RoutingDecision decision, List<float[]> expertOutputs, int tokens, int hidden) {
         float[] out = new float[tokens * hidden];
         for (int t = 0; t < tokens; t++) {
             for (int s = 0; s < decision.count(t); s++) {

@@ -24,13 +24,6 @@ public record MoeLayerWeights(int layer, int hidden, float[] router, List<Expert
         return experts.get(0).intermediate();
     }
 
-    /** Router row of {@code expert}, a copy. */
-    public float[] routerRow(int expert) {
-        float[] row = new float[hidden];
-        System.arraycopy(router, expert * hidden, row, 0, hidden);
-        return row;
-    }
-
     /** The router rows of {@code experts}, in that order: the smaller-router form's router. */
     public float[] routerRows(int[] experts) {
         float[] rows = new float[experts.length * hidden];

@@ -1,7 +1,7 @@
 package io.moelab.data;
 
 import io.moelab.MoelabInputException;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.Tokenizer;
 import java.io.Serializable;
 import java.util.OptionalInt;

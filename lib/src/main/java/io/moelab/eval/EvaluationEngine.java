@@ -42,7 +42,7 @@ public final class EvaluationEngine {
             this.runners = List.of(new ForwardRunner(model, ((EvalPolicy.Routed) policy).policy()));
         }
         this.pairEncoder = new PairEncoder(tokenizer, options.pairEncoding(), options.addBos(), specialTokens,
-                model.config().maxPositions());
+                model.config().attention().maxPositions());
     }
 
     /**
@@ -105,7 +105,7 @@ public final class EvaluationEngine {
     }
 
     private int windowLength(RollingInstance rolling) {
-        int length = rolling.maxLength() == 0 ? model.config().maxPositions() : rolling.maxLength();
+        int length = rolling.maxLength() == 0 ? model.config().attention().maxPositions() : rolling.maxLength();
         int least = rolling.windows() == RollingInstance.WindowStrategy.DISJOINT ? 2 : 1;
         if (length < least) {
             throw new MoelabInputException(rolling.documentId() + ": max_length " + rolling.maxLength()

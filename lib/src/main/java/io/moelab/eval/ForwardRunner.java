@@ -4,7 +4,7 @@ import io.moelab.model.ForwardOptions;
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingObserver;

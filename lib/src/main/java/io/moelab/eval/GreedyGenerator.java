@@ -4,7 +4,7 @@ import io.moelab.MoelabInputException;
 import io.moelab.eval.task.GenerationInstance;
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.model.tokenizer.Tokenizer;
 import io.moelab.routing.policy.ContrastiveDecoding;
 import java.util.Arrays;
@@ -50,7 +50,7 @@ final class GreedyGenerator {
 
     /** The generated text after the context, without EOS and cut before the earliest stop string. */
     String generate(GenerationInstance instance) {
-        int maxPositions = runners.get(0).model().config().maxPositions();
+        int maxPositions = runners.get(0).model().config().attention().maxPositions();
         if (instance.maxNewTokens() < 1 || instance.maxNewTokens() >= maxPositions) {
             throw new MoelabInputException(instance.documentId() + ": max_gen_toks is " + instance.maxNewTokens()
                     + "; it must be at least 1 and leave room for the context in the model's " + maxPositions + " positions");

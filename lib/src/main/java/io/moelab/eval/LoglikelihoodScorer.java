@@ -3,7 +3,7 @@ package io.moelab.eval;
 import io.moelab.eval.RequestBatches.PrefixRun;
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

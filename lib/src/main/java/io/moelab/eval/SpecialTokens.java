@@ -1,7 +1,7 @@
 package io.moelab.eval;
 
 import io.moelab.MoelabInputException;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.Tokenizer;
 import java.util.OptionalInt;
 

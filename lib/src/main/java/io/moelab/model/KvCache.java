@@ -1,5 +1,8 @@
 package io.moelab.model;
 
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.TokenBatch;
+
 import io.moelab.routing.RoutingContext;
 import java.util.Arrays;
 
@@ -24,9 +27,9 @@ public final class KvCache {
     private final int count;
 
     public KvCache(MoeConfig config, int sequences) {
-        this.width = config.numKvHeads() * config.headDim();
-        this.keys = new float[config.numLayers()][sequences][0];
-        this.values = new float[config.numLayers()][sequences][0];
+        this.width = config.attention().numKvHeads() * config.attention().headDim();
+        this.keys = new float[config.layers().numLayers()][sequences][0];
+        this.values = new float[config.layers().numLayers()][sequences][0];
         this.lengths = new int[sequences];
         this.prefixKeys = new long[sequences];
         Arrays.fill(prefixKeys, RoutingContext.EMPTY_PREFIX_KEY);

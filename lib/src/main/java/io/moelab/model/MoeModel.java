@@ -1,5 +1,8 @@
 package io.moelab.model;
 
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.TokenBatch;
+
 import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.routing.ExpertBatch;
@@ -61,7 +64,7 @@ public final class MoeModel {
         this.layers = layers;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
-        this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+        this.rope = new RotaryEmbedding(config.attention().headDim(), config.attention().ropeTheta());
     }
 
     /** Loads {@code config.json} and the safetensors weights of a Hugging Face model directory. */
@@ -109,7 +112,7 @@ public final class MoeModel {
     private DecoderLayer moeLayer(int layer) {
         if (layer < 0 || layer >= layers.length || !layers[layer].isMoe()) {
             throw new MoelabInputException("layer " + layer + " is not a MoE layer; MoE layers: "
-                    + java.util.Arrays.toString(config.moeLayerIndices()));
+                    + java.util.Arrays.toString(config.layers().moeLayerIndices()));
         }
         return layers[layer];
     }
@@ -240,7 +243,7 @@ public final class MoeModel {
     }
 
     private int lastLayerRun(ForwardOptions options) {
-        return options.stopAfterLastMoeLayer() ? config.lastMoeLayer() : config.numLayers() - 1;
+        return options.stopAfterLastMoeLayer() ? config.layers().lastMoeLayer() : config.layers().numLayers() - 1;
     }
 
     /**
@@ -295,9 +298,9 @@ public final class MoeModel {
                               KvCache cache, Map<Long, INDArray> masks) {
         AttentionWeights w = layer.attention();
         int tokens = batch.totalTokens();
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int headDim = config.headDim();
+        int heads = config.attention().numHeads();
+        int kvHeads = config.attention().numKvHeads();
+        int headDim = config.attention().headDim();
         float eps = (float) config.rmsNormEps();
         INDArray input = MatrixOps.matrix(normed, tokens, config.hiddenSize());
         float[] q = MatrixOps.toFloats(MatrixOps.timesTransposed(input, w.q()));
@@ -308,7 +311,7 @@ public final class MoeModel {
             MatrixOps.addRowBias(k, tokens, w.kBias());
             MatrixOps.addRowBias(v, tokens, w.vBias());
         }
-        switch (config.qkNorm()) {
+        switch (config.attention().qkNorm()) {
             case WHOLE_PROJECTION -> {
                 MatrixOps.rmsNormInPlace(q, tokens, heads * headDim, w.qNorm(), eps);
                 MatrixOps.rmsNormInPlace(k, tokens, kvHeads * headDim, w.kNorm(), eps);
@@ -319,10 +322,10 @@ public final class MoeModel {
             }
             case NONE -> { }
         }
-        if (config.clipQkv() > 0) {
-            clamp(q, (float) config.clipQkv());
-            clamp(k, (float) config.clipQkv());
-            clamp(v, (float) config.clipQkv());
+        if (config.attention().clipQkv() > 0) {
+            clamp(q, (float) config.attention().clipQkv());
+            clamp(k, (float) config.attention().clipQkv());
+            clamp(v, (float) config.attention().clipQkv());
         }
         for (int t = 0; t < tokens; t++) {
             rope.apply(q, t * heads * headDim, heads, headDim, positions[t]);
@@ -387,7 +390,7 @@ public final class MoeModel {
 
     private INDArray buildCausalMask(int n, int past) {
         int total = past + n;
-        int window = config.slidingWindow();
+        int window = config.attention().slidingWindow();
         float[] mask = new float[n * total];
         for (int i = 0; i < n; i++) {
             int position = past + i;
@@ -417,10 +420,10 @@ public final class MoeModel {
         boolean wantActivations = options.observers().stream().anyMatch(RoutingObserver::wantsExpertActivations);
         List<ExpertBatch> observed = new ArrayList<>();
         float[] out = new float[tokens * hidden];
-        ExpertAssignments assignments = ExpertAssignments.of(decision, config.numExperts());
+        ExpertAssignments assignments = ExpertAssignments.of(decision, config.experts().numExperts());
         // Experts in ascending index order, each adding gate × output into its tokens' rows: the same
         // summation order as transformers' index_add_ loop, so sums agree to the last bit.
-        for (int e = 0; e < config.numExperts(); e++) {
+        for (int e = 0; e < config.experts().numExperts(); e++) {
             int[] expertTokens = assignments.tokens(e);
             if (expertTokens.length == 0) {
                 continue;

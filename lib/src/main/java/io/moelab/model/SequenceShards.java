@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 /** Splits a batch's sequences into contiguous groups of about equal token counts, one group per forward thread. */
 final class SequenceShards {
     private SequenceShards() {

@@ -1,5 +1,9 @@
 package io.moelab.model;
 
+import io.moelab.moe.ExpertMap;
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
+
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +25,7 @@ final class WeightLoader {
     MoeModel load() {
         int hidden = config.hiddenSize();
         float[] embedding = vector("model.embed_tokens.weight", config.vocabSize(), hidden);
-        DecoderLayer[] layers = new DecoderLayer[config.numLayers()];
+        DecoderLayer[] layers = new DecoderLayer[config.layers().numLayers()];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = layer(l);
         }
@@ -38,52 +42,52 @@ final class WeightLoader {
         AttentionWeights attention = attention(p + "self_attn.");
         float[] inputNorm = vector(p + "input_layernorm.weight", hidden);
         float[] postNorm = vector(p + "post_attention_layernorm.weight", hidden);
-        if (!config.isMoeLayer(l)) {
-            SwiGlu dense = swiGlu(ModelFamily.denseMlpWeights(l), config.denseIntermediate());
+        if (!config.layers().isMoeLayer(l)) {
+            SwiGlu dense = swiGlu(ModelFamily.denseMlpWeights(l), config.layers().denseIntermediate());
             return new DecoderLayer(inputNorm, postNorm, attention, dense, null, null, null, null);
         }
         ModelFamily family = config.family();
-        INDArray router = matrix(family.routerWeight(l), config.numExperts(), hidden);
+        INDArray router = matrix(family.routerWeight(l), config.experts().numExperts(), hidden);
         // In the exact-router form several router outputs share one stored expert; a dropped one stays null.
-        ExpertMap map = config.expertMap();
-        SwiGlu[] stored = new SwiGlu[map.storedExperts(l, config.numExperts())];
+        ExpertMap map = config.experts().expertMap();
+        SwiGlu[] stored = new SwiGlu[map.storedExperts(l, config.experts().numExperts())];
         for (int s = 0; s < stored.length; s++) {
-            stored[s] = swiGlu(family.expertWeights(l, s), config.expertIntermediate());
+            stored[s] = swiGlu(family.expertWeights(l, s), config.experts().expertIntermediate());
         }
-        SwiGlu[] experts = new SwiGlu[config.numExperts()];
+        SwiGlu[] experts = new SwiGlu[config.experts().numExperts()];
         for (int e = 0; e < experts.length; e++) {
             int target = map.target(l, e);
             experts[e] = target < 0 ? null : stored[target];
         }
-        SwiGlu shared = config.sharedIntermediate() == 0 ? null
-                : swiGlu(family.sharedExpertWeights(l), config.sharedIntermediate());
-        INDArray sharedGate = config.sharedExpertGated() ? matrix(family.sharedExpertGateWeight(l), 1, hidden) : null;
+        SwiGlu shared = config.experts().sharedIntermediate() == 0 ? null
+                : swiGlu(family.sharedExpertWeights(l), config.experts().sharedIntermediate());
+        INDArray sharedGate = config.experts().sharedExpertGated() ? matrix(family.sharedExpertGateWeight(l), 1, hidden) : null;
         return new DecoderLayer(inputNorm, postNorm, attention, null, router, experts, shared, sharedGate);
     }
 
     private AttentionWeights attention(String p) {
         int hidden = config.hiddenSize();
-        int qWidth = config.numHeads() * config.headDim();
-        int kvWidth = config.numKvHeads() * config.headDim();
+        int qWidth = config.attention().numHeads() * config.attention().headDim();
+        int kvWidth = config.attention().numKvHeads() * config.attention().headDim();
         INDArray q = matrix(p + "q_proj.weight", qWidth, hidden);
         INDArray k = matrix(p + "k_proj.weight", kvWidth, hidden);
         INDArray v = matrix(p + "v_proj.weight", kvWidth, hidden);
         INDArray o = matrix(p + "o_proj.weight", hidden, qWidth);
-        boolean bias = config.attentionBias();
+        boolean bias = config.attention().attentionBias();
         float[] qBias = bias ? vector(p + "q_proj.bias", qWidth) : null;
         float[] kBias = bias ? vector(p + "k_proj.bias", kvWidth) : null;
         float[] vBias = bias ? vector(p + "v_proj.bias", kvWidth) : null;
-        float[] oBias = config.outputBias() ? vector(p + "o_proj.bias", hidden) : null;
+        float[] oBias = config.attention().outputBias() ? vector(p + "o_proj.bias", hidden) : null;
         float[] qNorm = null;
         float[] kNorm = null;
-        switch (config.qkNorm()) {
+        switch (config.attention().qkNorm()) {
             case WHOLE_PROJECTION -> {
                 qNorm = vector(p + "q_norm.weight", qWidth);
                 kNorm = vector(p + "k_norm.weight", kvWidth);
             }
             case PER_HEAD -> {
-                qNorm = vector(p + "q_norm.weight", config.headDim());
-                kNorm = vector(p + "k_norm.weight", config.headDim());
+                qNorm = vector(p + "q_norm.weight", config.attention().headDim());
+                kNorm = vector(p + "k_norm.weight", config.attention().headDim());
             }
             case NONE -> { }
         }

@@ -1,6 +1,6 @@
 package io.moelab.routing;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 
 /**
  * A policy that chooses experts from the router probabilities: the last stage of a composed

@@ -1,7 +1,7 @@
 package io.moelab.routing;
 
-import io.moelab.model.MoeConfig;
-import io.moelab.model.ModelFamily;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.ModelFamily;
 
 /**
  * How a family turns router probabilities into gates, as transformers implements it: the k most
@@ -17,12 +17,12 @@ public final class FamilyRule {
      * (Mixtral always), and for DeepSeek-MoE v1 only when more than one expert is selected.
      */
     public static boolean renormalises(MoeConfig config, int selected) {
-        return config.normTopkProb() && !(config.family() == ModelFamily.DEEPSEEK && selected == 1);
+        return config.routing().normTopkProb() && !(config.family() == ModelFamily.DEEPSEEK && selected == 1);
     }
 
     /** The k most probable experts of every token, gated by the family's rule. */
     public static RoutingDecision topK(float[] probabilities, int tokens, int k, MoeConfig config) {
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         boolean renormalise = renormalises(config, k);
         int[] starts = new int[tokens + 1];
         int[] experts = new int[tokens * k];

@@ -1,6 +1,6 @@
 package io.moelab.routing;
 
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.moelab.routing;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 
 /**
  * Each family's own rule, as Hugging Face transformers implements it: softmax over the router
@@ -16,13 +16,13 @@ public final class NativeRouting implements ExpertSelection {
 
     @Override
     public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        float[] probs = Softmax.rows(routerLogits, tokens, config.numExperts());
-        return FamilyRule.topK(probs, tokens, config.topK(), config);
+        float[] probs = Softmax.rows(routerLogits, tokens, config.experts().numExperts());
+        return FamilyRule.topK(probs, tokens, config.routing().topK(), config);
     }
 
     @Override
     public int expertsNeeded(MoeConfig config) {
-        return config.topK();
+        return config.routing().topK();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.moelab.routing;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import java.io.Serializable;
 
 /**
@@ -13,7 +13,7 @@ public interface RoutingPolicy extends Serializable {
 
     /**
      * @param layer        decoder layer index
-     * @param routerLogits row-major [tokens × config.numExperts()] logits before softmax; not modified
+     * @param routerLogits row-major [tokens × config.experts().numExperts()] logits before softmax; not modified
      * @param context      each token's prefix key and position, for policies that must not depend on the batch
      */
     RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context);

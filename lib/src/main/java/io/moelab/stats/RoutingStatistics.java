@@ -59,7 +59,7 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
     private final TreeMap<String, long[]> labelCounts;
 
     /**
-     * @param decoderLayers decoder-layer index of each MoE layer, ascending ({@code MoeConfig.moeLayerIndices()})
+     * @param decoderLayers decoder-layer index of each MoE layer, ascending ({@code MoeConfig.layers().moeLayerIndices()})
      * @param numExperts    routed experts per MoE layer
      * @param options       which optional statistics to keep (sampling options are the collector's)
      */
@@ -412,15 +412,6 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
     /** Tokens routed to {@code expert} at MoE layer {@code moeLayer} and to {@code nextExpert} at {@code moeLayer + 1}. */
     public long affinity(int moeLayer, int expert, int nextExpert) {
         return affinity[(moeLayer * numExperts + expert) * numExperts + nextExpert];
-    }
-
-    /** Affinity counts of one layer pair as [E × E] (a copy). */
-    public long[][] affinityMatrix(int moeLayer) {
-        long[][] out = new long[numExperts][numExperts];
-        for (int e = 0; e < numExperts; e++) {
-            System.arraycopy(affinity, (moeLayer * numExperts + e) * numExperts, out[e], 0, numExperts);
-        }
-        return out;
     }
 
     /** Max |down_proj output| seen; NaN when super experts are off or the expert saw no tokens. */

@@ -2,7 +2,7 @@ package io.moelab.stats;
 
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingDecision;
@@ -44,7 +44,7 @@ public final class RoutingStatsCollector implements RoutingObserver {
     private int previousMoeLayer = -1;
 
     public RoutingStatsCollector(MoeModel model, StatsOptions options) {
-        this(model, model.config().moeLayerIndices(), model.config().numExperts(), options);
+        this(model, model.config().layers().moeLayerIndices(), model.config().experts().numExperts(), options);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.moelab.compress;
 
+import io.moelab.compress.pipeline.ModelTensors;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import java.io.IOException;
@@ -11,18 +13,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The bundled trained model and calibration sequences cut from the bundled calibration mix. */
-final class CompressionFixtures {
+public final class CompressionFixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ModelTensors trained;
 
     private CompressionFixtures() {
     }
 
-    static Path projectRoot() {
+    public static Path projectRoot() {
         return Path.of("").toAbsolutePath().getParent();
     }
 
-    static synchronized ModelTensors trainedModel() {
+    public static synchronized ModelTensors trainedModel() {
         if (trained == null) {
             trained = ModelTensors.load(projectRoot().resolve("models/trained-moe"));
         }
@@ -30,7 +32,7 @@ final class CompressionFixtures {
     }
 
     /** {@code count} sequences of BOS + {@code length} bytes, from consecutive calibration-mix documents. */
-    static List<int[]> calibrationSequences(int count, int length) {
+    public static List<int[]> calibrationSequences(int count, int length) {
         ByteTokenizer tokenizer = new ByteTokenizer();
         List<int[]> sequences = new ArrayList<>();
         try {
@@ -53,7 +55,7 @@ final class CompressionFixtures {
         throw new IllegalStateException("calibration mix has fewer than " + count + " documents of " + length + " bytes");
     }
 
-    static float maxAbsDifference(float[] a, float[] b) {
+    public static float maxAbsDifference(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("lengths " + a.length + " and " + b.length);
         }
@@ -64,11 +66,11 @@ final class CompressionFixtures {
         return max;
     }
 
-    static int[] range(int n) {
+    public static int[] range(int n) {
         return java.util.stream.IntStream.range(0, n).toArray();
     }
 
-    static String describe(int[] values) {
+    public static String describe(int[] values) {
         return Arrays.toString(values);
     }
 }

@@ -2,16 +2,16 @@ package io.moelab.compress;
 
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.policy.EvalPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** All logits of a batch as one flat array, for bit-exact comparisons of two models. */
-final class MoeModelLogits {
+public final class MoeModelLogits {
     private MoeModelLogits() {
     }
 
-    static float[] of(MoeModel model, int[][] sequences, EvalPolicy.Routed policy) {
+    public static float[] of(MoeModel model, int[][] sequences, EvalPolicy.Routed policy) {
         ForwardOptions.Builder options = ForwardOptions.builder();
         if (policy != null) {
             options.routing(policy.policy());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
 import io.moelab.data.SequencingOptions.Mode;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;

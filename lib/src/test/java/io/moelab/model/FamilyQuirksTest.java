@@ -1,5 +1,9 @@
 package io.moelab.model;
 
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.QkNorm;
+import io.moelab.moe.TokenBatch;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,7 +107,7 @@ class FamilyQuirksTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3_moe", "olmoe", "deepseek", "deepseek_unnormalised"})
     void normTopkProbIsHonoured(String name) {
-        boolean configured = MoeConfig.load(checkpoint(name).resolve("config.json")).normTopkProb();
+        boolean configured = MoeConfig.load(checkpoint(name).resolve("config.json")).routing().normTopkProb();
         assertQuirkMatters(name, reference -> reference.withNormTopkProb(!configured));
     }
 
@@ -115,17 +119,17 @@ class FamilyQuirksTest {
             assertTrue(weights.has("model.layers.0.mlp.gate_proj.weight"));
         }
         MoeModel model = MoeModel.load(dir);
-        assertArrayEquals(new int[] {1, 2}, model.config().moeLayerIndices());
+        assertArrayEquals(new int[] {1, 2}, model.config().layers().moeLayerIndices());
         assertArrayEquals(new int[] {1, 2}, routedLayers(model));
     }
 
     @Test
     void qwen3MlpOnlyLayerIsDenseAndHeadDimComesFromConfig() {
         MoeModel model = MoeModel.load(checkpoint("qwen3_moe"));
-        assertArrayEquals(new int[] {0, 2}, model.config().moeLayerIndices());
+        assertArrayEquals(new int[] {0, 2}, model.config().layers().moeLayerIndices());
         assertArrayEquals(new int[] {0, 2}, routedLayers(model));
         // head_dim 16 is not hidden_size / num_attention_heads = 12: the projections are 64 wide.
-        assertEquals(16, model.config().headDim());
+        assertEquals(16, model.config().attention().headDim());
     }
 
     /** The decoder layers the routing recorder hears from in one forward call. */

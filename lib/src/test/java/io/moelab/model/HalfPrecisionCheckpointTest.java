@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -109,12 +111,12 @@ class HalfPrecisionCheckpointTest {
             double routerError = 0;
             double layerError = 0;
             double layerScale = 0;
-            for (int l = 0; l < model.config().numLayers(); l++) {
+            for (int l = 0; l < model.config().layers().numLayers(); l++) {
                 for (int t = 0; t < ids.length; t++) {
                     float[] expectedRouter = floats(c.get("router_logits").get(l).get(t));
                     routerError = Math.max(routerError, maxAbsDiff(new float[][] {expectedRouter},
                             new float[][] {recorder.routerLogits(l, t)}));
-                    int[] experts = new int[model.config().topK()];
+                    int[] experts = new int[model.config().routing().topK()];
                     for (int s = 0; s < experts.length; s++) {
                         experts[s] = recorder.layers().get(l).decision().expert(t, s);
                     }

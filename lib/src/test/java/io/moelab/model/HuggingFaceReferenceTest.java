@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -37,7 +39,7 @@ class HuggingFaceReferenceTest {
             for (int t = 0; t < ids.length; t++) {
                 assertClose(floats(c.get("logits").get(t)), logits[t], where + " logits at " + t);
             }
-            for (int l = 0; l < model.config().numLayers(); l++) {
+            for (int l = 0; l < model.config().layers().numLayers(); l++) {
                 float[] out = result.layerOutputs().get(l);
                 int hidden = model.config().hiddenSize();
                 for (int t = 0; t < ids.length; t++) {

@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.MoeConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +29,7 @@ class MoeConfigFamiliesTest {
     @ValueSource(strings = {"qwen2_moe", "qwen3_moe"})
     void qwenMlpOnlyLayersAreDense(String modelType) {
         MoeConfig config = MoeConfig.fromJson(qwen(modelType, "\"mlp_only_layers\": [1],"), "config.json");
-        assertArrayEquals(new int[] {0, 2, 3}, config.moeLayerIndices());
+        assertArrayEquals(new int[] {0, 2, 3}, config.layers().moeLayerIndices());
     }
 
     @ParameterizedTest
@@ -35,14 +37,14 @@ class MoeConfigFamiliesTest {
     void qwenDecoderSparseStepMakesEveryStepThLayerMoe(String modelType) {
         // transformers: MoE where (layer_idx + 1) % decoder_sparse_step == 0.
         MoeConfig config = MoeConfig.fromJson(qwen(modelType, "\"decoder_sparse_step\": 2,"), "config.json");
-        assertArrayEquals(new int[] {1, 3}, config.moeLayerIndices());
+        assertArrayEquals(new int[] {1, 3}, config.layers().moeLayerIndices());
     }
 
     @Test
     void qwenMlpOnlyLayersAndSparseStepCombine() {
         MoeConfig config = MoeConfig.fromJson(
                 qwen("qwen3_moe", "\"decoder_sparse_step\": 2, \"mlp_only_layers\": [3],"), "config.json");
-        assertArrayEquals(new int[] {1}, config.moeLayerIndices());
+        assertArrayEquals(new int[] {1}, config.layers().moeLayerIndices());
     }
 
     @Test
@@ -52,8 +54,8 @@ class MoeConfigFamiliesTest {
                 {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 6,
                  "num_attention_heads": 4, "intermediate_size": 64, "moe_intermediate_size": 16,
                  "n_routed_experts": 4, "num_experts_per_tok": 2, "first_k_dense_replace": 1, "moe_layer_freq": 2}""";
-        assertArrayEquals(new int[] {2, 4}, MoeConfig.fromJson(json, "config.json").moeLayerIndices());
-        assertArrayEquals(new int[] {1, 2}, MoeConfig.fromJson(TinyCheckpoints.DEEPSEEK, "config.json").moeLayerIndices());
+        assertArrayEquals(new int[] {2, 4}, MoeConfig.fromJson(json, "config.json").layers().moeLayerIndices());
+        assertArrayEquals(new int[] {1, 2}, MoeConfig.fromJson(TinyCheckpoints.DEEPSEEK, "config.json").layers().moeLayerIndices());
     }
 
     @Test
@@ -76,7 +78,7 @@ class MoeConfigFamiliesTest {
     @Test
     void nullRopeScalingIsPlainRope() {
         MoeConfig config = MoeConfig.fromJson(qwen("qwen3_moe", "\"rope_scaling\": null,"), "config.json");
-        assertArrayEquals(new int[] {0, 1, 2, 3}, config.moeLayerIndices());
+        assertArrayEquals(new int[] {0, 1, 2, 3}, config.layers().moeLayerIndices());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -72,8 +74,8 @@ class MultiThreadedForwardTest {
         }
         for (int s = 0; s < prompts.length; s++) {
             assertEquals(LENGTHS[s] + 3, twoThreads.length(s));
-            for (int l = 0; l < model.config().numLayers(); l++) {
-                int used = twoThreads.length(s) * model.config().numKvHeads() * model.config().headDim();
+            for (int l = 0; l < model.config().layers().numLayers(); l++) {
+                int used = twoThreads.length(s) * model.config().attention().numKvHeads() * model.config().attention().headDim();
                 assertClose(Arrays.copyOf(oneThread.keys(l, s), used), Arrays.copyOf(twoThreads.keys(l, s), used), "keys, layer " + l + " sequence " + s);
                 assertClose(Arrays.copyOf(oneThread.values(l, s), used), Arrays.copyOf(twoThreads.values(l, s), used), "values, layer " + l + " sequence " + s);
             }
@@ -145,7 +147,7 @@ class MultiThreadedForwardTest {
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         @Override
-        public RoutingDecision route(int layer, float[] routerLogits, int tokens, io.moelab.model.MoeConfig config, RoutingContext context) {
+        public RoutingDecision route(int layer, float[] routerLogits, int tokens, io.moelab.moe.MoeConfig config, RoutingContext context) {
             threads.add(Thread.currentThread().getName());
             return NativeRouting.INSTANCE.route(layer, routerLogits, tokens, config, context);
         }

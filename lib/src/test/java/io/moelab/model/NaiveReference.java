@@ -1,5 +1,9 @@
 package io.moelab.model;
 
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.QkNorm;
+
 import io.moelab.model.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +42,7 @@ final class NaiveReference {
 
     static NaiveReference of(Path dir) {
         MoeConfig c = MoeConfig.load(dir.resolve("config.json"));
-        return new NaiveReference(dir, c, c.qkNorm(), c.normTopkProb(), c.sharedExpertGated(), c.clipQkv());
+        return new NaiveReference(dir, c, c.attention().qkNorm(), c.routing().normTopkProb(), c.experts().sharedExpertGated(), c.attention().clipQkv());
     }
 
     NaiveReference withQkNorm(QkNorm override) {
@@ -59,9 +63,9 @@ final class NaiveReference {
     }
 
     Output forward(int[] ids) {
-        if (config.slidingWindow() > 0 && ids.length > config.slidingWindow()) {
+        if (config.attention().slidingWindow() > 0 && ids.length > config.attention().slidingWindow()) {
             throw new IllegalArgumentException("the reference has no sliding window; keep inputs within "
-                    + config.slidingWindow() + " tokens");
+                    + config.attention().slidingWindow() + " tokens");
         }
         try (Checkpoint weights = Checkpoint.open(dir)) {
             int hidden = config.hiddenSize();
@@ -71,17 +75,17 @@ final class NaiveReference {
                 x[t] = embedding[ids[t]].clone();
             }
             List<int[][]> experts = new ArrayList<>();
-            for (int l = 0; l < config.numLayers(); l++) {
+            for (int l = 0; l < config.layers().numLayers(); l++) {
                 String p = ModelFamily.layerPrefix(l);
                 double[][] normed = rmsNormRows(x, vector(weights, p + "input_layernorm.weight", hidden));
                 addInPlace(x, attention(weights, p + "self_attn.", normed));
                 normed = rmsNormRows(x, vector(weights, p + "post_attention_layernorm.weight", hidden));
-                if (config.isMoeLayer(l)) {
+                if (config.layers().isMoeLayer(l)) {
                     int[][] chosen = new int[ids.length][];
                     addInPlace(x, moe(weights, l, normed, chosen));
                     experts.add(chosen);
                 } else {
-                    addInPlace(x, swiGlu(weights, ModelFamily.denseMlpWeights(l), config.denseIntermediate(), normed));
+                    addInPlace(x, swiGlu(weights, ModelFamily.denseMlpWeights(l), config.layers().denseIntermediate(), normed));
                 }
             }
             double[][] finalNormed = rmsNormRows(x, vector(weights, "model.norm.weight", hidden));
@@ -93,14 +97,14 @@ final class NaiveReference {
 
     private double[][] attention(Checkpoint weights, String p, double[][] x) {
         int n = x.length;
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int d = config.headDim();
+        int heads = config.attention().numHeads();
+        int kvHeads = config.attention().numKvHeads();
+        int d = config.attention().headDim();
         int hidden = config.hiddenSize();
         double[][] q = linear(x, matrix(weights, p + "q_proj.weight", heads * d, hidden));
         double[][] k = linear(x, matrix(weights, p + "k_proj.weight", kvHeads * d, hidden));
         double[][] v = linear(x, matrix(weights, p + "v_proj.weight", kvHeads * d, hidden));
-        if (config.attentionBias()) {
+        if (config.attention().attentionBias()) {
             addBias(q, vector(weights, p + "q_proj.bias", heads * d));
             addBias(k, vector(weights, p + "k_proj.bias", kvHeads * d));
             addBias(v, vector(weights, p + "v_proj.bias", kvHeads * d));
@@ -155,7 +159,7 @@ final class NaiveReference {
             }
         }
         double[][] out = linear(context, matrix(weights, p + "o_proj.weight", hidden, heads * d));
-        if (config.outputBias()) {
+        if (config.attention().outputBias()) {
             addBias(out, vector(weights, p + "o_proj.bias", hidden));
         }
         return out;
@@ -166,7 +170,7 @@ final class NaiveReference {
      * indexed modulo its length, so an override can apply one family's grouping to the other's weight.
      */
     private double[] qkNormed(double[] row, double[] weight) {
-        int group = qkNorm == QkNorm.PER_HEAD ? config.headDim() : row.length;
+        int group = qkNorm == QkNorm.PER_HEAD ? config.attention().headDim() : row.length;
         double[] out = new double[row.length];
         for (int start = 0; start < row.length; start += group) {
             double sumSquares = 0;
@@ -183,11 +187,11 @@ final class NaiveReference {
 
     /** Rotate-half RoPE: dimension i pairs with i + d/2, angle position · theta^(-2i/d). */
     private void rope(double[] row, int heads, int position) {
-        int d = config.headDim();
+        int d = config.attention().headDim();
         int half = d / 2;
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < half; i++) {
-                double angle = position * Math.pow(config.ropeTheta(), -2.0 * i / d);
+                double angle = position * Math.pow(config.attention().ropeTheta(), -2.0 * i / d);
                 double x1 = row[h * d + i];
                 double x2 = row[h * d + i + half];
                 row[h * d + i] = x1 * Math.cos(angle) - x2 * Math.sin(angle);
@@ -199,22 +203,22 @@ final class NaiveReference {
     private double[][] moe(Checkpoint weights, int l, double[][] x, int[][] chosenOut) {
         ModelFamily family = config.family();
         int hidden = config.hiddenSize();
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         double[][] routerLogits = linear(x, matrix(weights, family.routerWeight(l), numExperts, hidden));
         double[][][] expertOutputs = new double[numExperts][][];
         for (int e = 0; e < numExperts; e++) {
-            expertOutputs[e] = swiGlu(weights, family.expertWeights(l, e), config.expertIntermediate(), x);
+            expertOutputs[e] = swiGlu(weights, family.expertWeights(l, e), config.experts().expertIntermediate(), x);
         }
         double[][] out = new double[x.length][hidden];
         for (int t = 0; t < x.length; t++) {
             double[] probs = softmax(routerLogits[t]);
-            int[] chosen = topK(probs, config.topK());
+            int[] chosen = topK(probs, config.routing().topK());
             double chosenSum = 0;
             for (int e : chosen) {
                 chosenSum += probs[e];
             }
             // DeepSeek-MoE v1's MoEGate renormalises only when top_k > 1; the other families always do when asked.
-            boolean renormalise = normTopkProb && !(family == ModelFamily.DEEPSEEK && config.topK() == 1);
+            boolean renormalise = normTopkProb && !(family == ModelFamily.DEEPSEEK && config.routing().topK() == 1);
             for (int e : chosen) {
                 double gate = renormalise ? probs[e] / chosenSum : probs[e];
                 for (int i = 0; i < hidden; i++) {
@@ -223,8 +227,8 @@ final class NaiveReference {
             }
             chosenOut[t] = chosen;
         }
-        if (config.sharedIntermediate() > 0) {
-            double[][] shared = swiGlu(weights, family.sharedExpertWeights(l), config.sharedIntermediate(), x);
+        if (config.experts().sharedIntermediate() > 0) {
+            double[][] shared = swiGlu(weights, family.sharedExpertWeights(l), config.experts().sharedIntermediate(), x);
             double[] gateWeight = sharedExpertGated ? vector(weights, family.sharedExpertGateWeight(l), 1, hidden) : null;
             for (int t = 0; t < x.length; t++) {
                 double gate = gateWeight == null ? 1 : 1 / (1 + Math.exp(-dot(gateWeight, x[t])));

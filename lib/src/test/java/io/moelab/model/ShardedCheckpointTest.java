@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package io.moelab.model;
 
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
+
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import java.io.IOException;
@@ -60,10 +63,10 @@ final class TinyCheckpoints {
         Random random = new Random(seed);
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
         int hidden = config.hiddenSize();
-        int qWidth = config.numHeads() * config.headDim();
-        int kvWidth = config.numKvHeads() * config.headDim();
+        int qWidth = config.attention().numHeads() * config.attention().headDim();
+        int kvWidth = config.attention().numKvHeads() * config.attention().headDim();
         matrix(writer, random, "model.embed_tokens.weight", config.vocabSize(), hidden);
-        for (int l = 0; l < config.numLayers(); l++) {
+        for (int l = 0; l < config.layers().numLayers(); l++) {
             String p = "model.layers." + l + ".";
             norm(writer, random, p + "input_layernorm.weight", hidden);
             norm(writer, random, p + "post_attention_layernorm.weight", hidden);
@@ -71,18 +74,18 @@ final class TinyCheckpoints {
             matrix(writer, random, p + "self_attn.k_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.v_proj.weight", kvWidth, hidden);
             matrix(writer, random, p + "self_attn.o_proj.weight", hidden, qWidth);
-            if (config.attentionBias()) {
+            if (config.attention().attentionBias()) {
                 bias(writer, random, p + "self_attn.q_proj.bias", qWidth);
                 bias(writer, random, p + "self_attn.k_proj.bias", kvWidth);
                 bias(writer, random, p + "self_attn.v_proj.bias", kvWidth);
             }
-            if (config.outputBias()) { // Llama-style attention_bias also gives o_proj a bias
+            if (config.attention().outputBias()) { // Llama-style attention_bias also gives o_proj a bias
                 bias(writer, random, p + "self_attn.o_proj.bias", hidden);
             }
             switch (config.family()) {
                 case QWEN3_MOE -> { // one weight of head_dim, shared by every head
-                    norm(writer, random, p + "self_attn.q_norm.weight", config.headDim());
-                    norm(writer, random, p + "self_attn.k_norm.weight", config.headDim());
+                    norm(writer, random, p + "self_attn.q_norm.weight", config.attention().headDim());
+                    norm(writer, random, p + "self_attn.k_norm.weight", config.attention().headDim());
                 }
                 case OLMOE -> { // one weight over the whole projection output
                     norm(writer, random, p + "self_attn.q_norm.weight", qWidth);
@@ -90,16 +93,16 @@ final class TinyCheckpoints {
                 }
                 default -> { }
             }
-            if (!config.isMoeLayer(l)) {
-                swiGlu(writer, random, p + "mlp.", hidden, config.denseIntermediate());
+            if (!config.layers().isMoeLayer(l)) {
+                swiGlu(writer, random, p + "mlp.", hidden, config.layers().denseIntermediate());
                 continue;
             }
-            router(writer, random, p + "mlp.gate.weight", config.numExperts(), hidden);
-            for (int e = 0; e < config.numExperts(); e++) {
-                swiGlu(writer, random, p + "mlp.experts." + e + ".", hidden, config.expertIntermediate());
+            router(writer, random, p + "mlp.gate.weight", config.experts().numExperts(), hidden);
+            for (int e = 0; e < config.experts().numExperts(); e++) {
+                swiGlu(writer, random, p + "mlp.experts." + e + ".", hidden, config.experts().expertIntermediate());
             }
             if (config.family() == ModelFamily.DEEPSEEK) {
-                swiGlu(writer, random, p + "mlp.shared_experts.", hidden, config.sharedIntermediate());
+                swiGlu(writer, random, p + "mlp.shared_experts.", hidden, config.experts().sharedIntermediate());
                 matrix(writer, random, p + DECOY_SHARED_GATE, 1, hidden);
             }
         }

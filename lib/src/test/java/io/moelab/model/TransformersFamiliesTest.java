@@ -1,5 +1,7 @@
 package io.moelab.model;
 
+import io.moelab.moe.TokenBatch;
+
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;

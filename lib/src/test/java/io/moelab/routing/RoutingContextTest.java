@@ -3,7 +3,7 @@ package io.moelab.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import org.junit.jupiter.api.Test;
 
 /** A token's key depends on its sequence's ids up to it and nothing else; positions count from the past. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.model.MoeModel;
 import io.moelab.model.SharedFixtures;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingRecorder;
 import io.moelab.model.ForwardOptions;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
 import io.moelab.model.SharedFixtures;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingRecorder;

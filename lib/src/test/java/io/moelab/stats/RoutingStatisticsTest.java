@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.RoutingDecision;
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package io.moelab.stats;
 
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingDecision;

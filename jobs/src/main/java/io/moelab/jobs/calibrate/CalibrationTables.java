@@ -64,8 +64,8 @@ final class CalibrationTables {
     /** Router-row cosine needs no data: it is written even when output similarity was not sampled. */
     private static List<ExpertSimilarityRow> routerOnlySimilarity(MoeModel model) {
         List<ExpertSimilarityRow> rows = new ArrayList<>();
-        int experts = model.config().numExperts();
-        for (int layer : model.config().moeLayerIndices()) {
+        int experts = model.config().experts().numExperts();
+        for (int layer : model.config().layers().moeLayerIndices()) {
             double[][] cosine = io.moelab.stats.ExpertSimilarity.routerCosine(model.routerWeights(layer), experts);
             for (int a = 0; a < experts; a++) {
                 for (int b = a + 1; b < experts; b++) {

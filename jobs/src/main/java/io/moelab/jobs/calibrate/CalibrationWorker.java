@@ -6,7 +6,7 @@ import io.moelab.jobs.executor.ModelCache;
 import io.moelab.jobs.executor.ModelCache.ModelKey;
 import io.moelab.jobs.executor.ModelStager;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.stats.RoutingStatsCollector;
 import io.moelab.stats.StatsOptions;
 import java.nio.file.Path;

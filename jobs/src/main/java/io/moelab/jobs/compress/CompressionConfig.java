@@ -1,8 +1,8 @@
 package io.moelab.jobs.compress;
 
-import io.moelab.compress.ExportForm;
-import io.moelab.compress.MethodSettings;
-import io.moelab.compress.ModelCompressor;
+import io.moelab.compress.pipeline.ExportForm;
+import io.moelab.compress.method.MethodSettings;
+import io.moelab.compress.pipeline.ModelCompressor;
 import io.moelab.jobs.data.DatasetOptions;
 
 /**

@@ -1,6 +1,6 @@
 package io.moelab.jobs.compress;
 
-import io.moelab.compress.ExpertClustering;
+import io.moelab.compress.method.ExpertClustering;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.clustering.KMeans;

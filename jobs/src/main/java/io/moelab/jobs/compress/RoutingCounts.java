@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.moelab.MoelabInputException;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
 import java.util.Arrays;
@@ -34,8 +34,8 @@ final class RoutingCounts {
             throw new MoelabInputException("--stats " + runId + ": no succeeded run with rows in " + warehouse.root()
                     + "/" + table + (label == null ? "" : " for label '" + label + "'"));
         }
-        int[] moeLayers = config.moeLayerIndices();
-        int experts = config.numExperts();
+        int[] moeLayers = config.layers().moeLayerIndices();
+        int experts = config.experts().numExperts();
         Map<Integer, long[]> counts = new TreeMap<>();
         for (Row row : collected) {
             int layer = row.getInt(0);
@@ -56,6 +56,6 @@ final class RoutingCounts {
         int experts = rows.stream().mapToInt(r -> r.getInt(1)).max().orElse(-1) + 1;
         return new MoelabInputException("--stats " + runId + " was computed on another model: it has MoE layers "
                 + Arrays.toString(layers) + " with " + experts + " experts; the model has MoE layers "
-                + Arrays.toString(config.moeLayerIndices()) + " with " + config.numExperts() + " experts");
+                + Arrays.toString(config.layers().moeLayerIndices()) + " with " + config.experts().numExperts() + " experts");
     }
 }

@@ -12,7 +12,7 @@ import io.moelab.jobs.executor.ModelCache;
 import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.Warehouse;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.policy.EvalPolicy;
 import io.moelab.routing.policy.PolicySpecs;
 import java.nio.file.Path;

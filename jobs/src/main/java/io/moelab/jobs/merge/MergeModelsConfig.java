@@ -4,7 +4,7 @@ package io.moelab.jobs.merge;
  * Everything a merge-models run depends on besides the merge YAML itself (whose effective form the
  * job adds to the run's {@code runs.config}).
  *
- * @param configFile    the mergekit-style YAML ({@link io.moelab.compress.merge.MergeConfig})
+ * @param configFile    the mergekit-style YAML ({@link io.moelab.merge.MergeConfig})
  * @param output        the new checkpoint directory: local, not existing yet, on a file system every
  *                      executor sees
  * @param maxShardBytes a safetensors shard holds at most this many bytes (a larger tensor gets a shard

@@ -1,7 +1,7 @@
 package io.moelab.jobs.merge;
 
-import io.moelab.compress.merge.MergeConfig;
-import io.moelab.compress.merge.MergeModel;
+import io.moelab.merge.MergeConfig;
+import io.moelab.merge.MergeModel;
 import java.io.PrintWriter;
 import java.util.Locale;
 

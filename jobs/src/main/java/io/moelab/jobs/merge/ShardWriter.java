@@ -1,7 +1,7 @@
 package io.moelab.jobs.merge;
 
-import io.moelab.compress.merge.CheckpointMerge;
-import io.moelab.compress.merge.MergeConfig;
+import io.moelab.merge.CheckpointMerge;
+import io.moelab.merge.MergeConfig;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.moelab.jobs.merge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
-import io.moelab.compress.merge.MergeConfig;
+import io.moelab.merge.MergeConfig;
 import io.moelab.model.checkpoint.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -13,7 +13,7 @@ import io.moelab.jobs.data.SerializableTokenizerFactory;
 import io.moelab.jobs.testing.RunTables;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingRecorder;
 import java.io.IOException;

@@ -80,7 +80,7 @@ class CompressCommandTest {
                 "--output", out.toString(), "--run-id", "freq");
         assertEquals(0, run.code(), run.err());
         MoeModel loaded = MoeModel.load(out);
-        assertEquals(4, loaded.config().numExperts());
+        assertEquals(4, loaded.config().experts().numExperts());
         assertTrue(Files.readString(out.resolve("README.md")).contains("run `stats`"));
         List<String> plan = tables("freq").get(TableSchemas.MERGE_PLANS);
         assertEquals(4 * 4, plan.size(), "4 kept experts in each of 4 layers");

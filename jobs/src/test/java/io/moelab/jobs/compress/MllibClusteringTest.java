@@ -2,7 +2,7 @@ package io.moelab.jobs.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.moelab.compress.ExpertClustering;
+import io.moelab.compress.method.ExpertClustering;
 import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;

@@ -17,26 +17,26 @@ import org.bytedeco.openblas.global.openblas;
  * garbage collector gets to them; at Mixtral's width one merge holds several GB of them, so this
  * class frees its buffer as soon as it is closed.
  */
-final class NativeMatrix implements AutoCloseable {
+public final class NativeMatrix implements AutoCloseable {
     final int rows;
     final int cols;
     private final FloatPointer data;
 
     /** Uninitialised: every caller overwrites it (a product with beta = 0 or a copy). */
-    NativeMatrix(int rows, int cols) {
+    public NativeMatrix(int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
         this.data = new FloatPointer((long) rows * cols);
     }
 
-    static NativeMatrix of(float[] rowMajor, int rows, int cols) {
+    public static NativeMatrix of(float[] rowMajor, int rows, int cols) {
         NativeMatrix matrix = new NativeMatrix(rows, cols);
         matrix.data.put(rowMajor, 0, rows * cols);
         return matrix;
     }
 
     /** {@code [W_1 … W_k]}: the blocks, each [rows × cols], side by side, [rows × k·cols]. */
-    static NativeMatrix sideBySide(List<float[]> blocks, int rows, int cols) {
+    public static NativeMatrix sideBySide(List<float[]> blocks, int rows, int cols) {
         NativeMatrix matrix = new NativeMatrix(rows, blocks.size() * cols);
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocks.size(); b++) {
@@ -47,27 +47,27 @@ final class NativeMatrix implements AutoCloseable {
         return matrix;
     }
 
-    float[] toArray() {
+    public float[] toArray() {
         float[] out = new float[Math.multiplyExact(rows, cols)];
         data.get(out, 0, out.length);
         return out;
     }
 
     /** Row r into {@code out} (at least cols long). */
-    void readRow(int r, float[] out) {
+    public void readRow(int r, float[] out) {
         data.position((long) r * cols).get(out, 0, cols);
         data.position(0);
     }
 
     /** {@code op(a) · op(b)}, op transposing where asked. */
-    static NativeMatrix product(NativeMatrix a, boolean transposeA, NativeMatrix b, boolean transposeB) {
+    public static NativeMatrix product(NativeMatrix a, boolean transposeA, NativeMatrix b, boolean transposeB) {
         NativeMatrix out = new NativeMatrix(transposeA ? a.cols : a.rows, transposeB ? b.rows : b.cols);
         out.accumulate(a, transposeA, b, transposeB, 0f);
         return out;
     }
 
     /** {@code this = op(a) · op(b) + beta · this}. */
-    void accumulate(NativeMatrix a, boolean transposeA, NativeMatrix b, boolean transposeB, float beta) {
+    public void accumulate(NativeMatrix a, boolean transposeA, NativeMatrix b, boolean transposeB, float beta) {
         int inner = transposeA ? a.rows : a.cols;
         if ((transposeA ? a.cols : a.rows) != rows || (transposeB ? b.rows : b.cols) != cols
                 || (transposeB ? b.cols : b.rows) != inner) {
@@ -83,7 +83,7 @@ final class NativeMatrix implements AutoCloseable {
      * The Gram matrix {@code A·Aᵀ} ({@code transpose} false) or {@code Aᵀ·A}, upper triangle only
      * (ssyrk: half of a gemm's work); the lower triangle is left undefined.
      */
-    static NativeMatrix gramUpper(NativeMatrix a, boolean transpose) {
+    public static NativeMatrix gramUpper(NativeMatrix a, boolean transpose) {
         int n = transpose ? a.cols : a.rows;
         int inner = transpose ? a.rows : a.cols;
         NativeMatrix gram = new NativeMatrix(n, n);

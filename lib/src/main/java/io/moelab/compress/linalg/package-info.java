@@ -1,6 +1,6 @@
 /**
- * Linear algebra for expert compression, with no Spark and no model types beyond
- * {@link io.moelab.compress.ExpertWeights}: linear assignment and M-SMoE's neuron alignment,
+ * Linear algebra for expert compression, with no Spark and no model types: linear assignment,
+ * weighted sums,
  * Sub-MoE's joint SVD merge, MC-SMoE's low-rank plus sparse compression.
  *
  * <p>What is hand-written and why: the assignment solver ({@link io.moelab.compress.linalg.LinearAssignment}

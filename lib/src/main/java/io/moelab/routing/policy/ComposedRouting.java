@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.ExpertSelection;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.NativeRouting;
@@ -63,7 +63,7 @@ public final class ComposedRouting implements RoutingPolicy {
 
     @Override
     public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         float[] logits = routerLogits.clone();
         for (LogitTransform stage : stages) {
             stage.apply(layer, logits, tokens, numExperts);
@@ -75,7 +75,7 @@ public final class ComposedRouting implements RoutingPolicy {
 
     /** Each token keeps its slot count: the forced experts, then its most probable chosen non-forced ones. */
     private static RoutingDecision force(RoutingDecision chosen, int[] forcedExperts, float[] probs, MoeConfig config) {
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         int tokens = chosen.tokens();
         DecisionBuilder decision = new DecisionBuilder(tokens, numExperts, forcedExperts.length);
         for (int t = 0; t < tokens; t++) {
@@ -105,11 +105,11 @@ public final class ComposedRouting implements RoutingPolicy {
         stages.forEach(stage -> stage.validateFor(config));
         selection.validateFor(config);
         int needed = selection.expertsNeeded(config);
-        for (int layer : config.moeLayerIndices()) {
-            int left = config.numExperts() - experts(switchedOff, layer).length;
+        for (int layer : config.layers().moeLayerIndices()) {
+            int left = config.experts().numExperts() - experts(switchedOff, layer).length;
             int forcedHere = experts(forced, layer).length;
             if (left < needed) {
-                throw SpecSyntax.unfit(spec(), "layer " + layer + " keeps " + left + " of its " + config.numExperts()
+                throw SpecSyntax.unfit(spec(), "layer " + layer + " keeps " + left + " of its " + config.experts().numExperts()
                         + " experts switched on, but " + selection.spec() + " needs " + needed);
             }
             if (forcedHere > needed) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.MoelabInputException;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.ExpertSelection;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.RoutingContext;
@@ -105,8 +105,8 @@ public final class DynamicSkipRouting implements ExpertSelection {
             throw new MoelabInputException("routing policy '" + spec() + "' has no beta for layer " + layer
                     + "; validateFor(config) reports every missing layer");
         }
-        int numExperts = config.numExperts();
-        int k = config.topK();
+        int numExperts = config.experts().numExperts();
+        int k = config.routing().topK();
         boolean renormalise = FamilyRule.renormalises(config, k);
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
         int[] chosen = new int[k];
@@ -133,7 +133,7 @@ public final class DynamicSkipRouting implements ExpertSelection {
 
     @Override
     public int expertsNeeded(MoeConfig config) {
-        return config.topK();
+        return config.routing().topK();
     }
 
     @Override
@@ -144,7 +144,7 @@ public final class DynamicSkipRouting implements ExpertSelection {
     /** The file must give a beta for every MoE layer and for nothing else. */
     @Override
     public void validateFor(MoeConfig config) {
-        int[] moeLayers = config.moeLayerIndices();
+        int[] moeLayers = config.layers().moeLayerIndices();
         for (int layer : moeLayers) {
             if (!betas.containsKey(layer)) {
                 throw SpecSyntax.unfit(spec(), "betas file " + source + " has no beta for MoE layer " + layer
@@ -152,7 +152,7 @@ public final class DynamicSkipRouting implements ExpertSelection {
             }
         }
         for (int layer : betas.keySet()) {
-            if (layer >= config.numLayers() || !config.isMoeLayer(layer)) {
+            if (layer >= config.layers().numLayers() || !config.layers().isMoeLayer(layer)) {
                 throw SpecSyntax.unfit(spec(), "betas file " + source + " gives a beta for layer " + layer
                         + ", which is not a MoE layer (the model's MoE layers are " + Arrays.toString(moeLayers) + ")");
             }

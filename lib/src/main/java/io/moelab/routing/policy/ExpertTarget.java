@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,18 +67,18 @@ public record ExpertTarget(int layer, int expert) implements Serializable, Compa
     /** The layer must be a MoE layer of the model and the expert one of its experts. */
     void validateFor(MoeConfig config, String spec) {
         if (layer != EVERY_MOE_LAYER) {
-            if (layer >= config.numLayers()) {
+            if (layer >= config.layers().numLayers()) {
                 throw SpecSyntax.unfit(spec, "layer " + layer + " does not exist (the model has layers 0.."
-                        + (config.numLayers() - 1) + "; MoE layers " + Arrays.toString(config.moeLayerIndices()) + ")");
+                        + (config.layers().numLayers() - 1) + "; MoE layers " + Arrays.toString(config.layers().moeLayerIndices()) + ")");
             }
-            if (!config.isMoeLayer(layer)) {
+            if (!config.layers().isMoeLayer(layer)) {
                 throw SpecSyntax.unfit(spec, "layer " + layer + " is not a MoE layer (MoE layers "
-                        + Arrays.toString(config.moeLayerIndices()) + ")");
+                        + Arrays.toString(config.layers().moeLayerIndices()) + ")");
             }
         }
-        if (expert >= config.numExperts()) {
+        if (expert >= config.experts().numExperts()) {
             throw SpecSyntax.unfit(spec, "expert " + expert + " is out of range (the model has experts 0.."
-                    + (config.numExperts() - 1) + ")");
+                    + (config.experts().numExperts() - 1) + ")");
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.ExpertSelection;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.RoutingContext;
@@ -34,7 +34,7 @@ public final class RandomRouting implements ExpertSelection {
 
     @Override
     public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
         boolean renormalise = FamilyRule.renormalises(config, k);
         int[] starts = new int[tokens + 1];

@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import java.util.List;
 
 /**

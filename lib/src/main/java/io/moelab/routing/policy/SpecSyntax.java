@@ -1,7 +1,7 @@
 package io.moelab.routing.policy;
 
 import io.moelab.MoelabInputException;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +36,8 @@ final class SpecSyntax {
 
     /** A count parameter ({@code k=}, {@code r=}, {@code max=}) must not exceed the model's experts. */
     static void requireAtMostExperts(String spec, String parameter, int value, MoeConfig config) {
-        if (value > config.numExperts()) {
-            throw unfit(spec, parameter + "=" + value + " exceeds the model's " + config.numExperts() + " experts");
+        if (value > config.experts().numExperts()) {
+            throw unfit(spec, parameter + "=" + value + " exceeds the model's " + config.experts().numExperts() + " experts");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.ExpertSelection;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.RoutingContext;
@@ -29,7 +29,7 @@ public final class TopKRouting implements ExpertSelection {
 
     @Override
     public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        return FamilyRule.topK(Softmax.rows(routerLogits, tokens, config.numExperts()), tokens, k, config);
+        return FamilyRule.topK(Softmax.rows(routerLogits, tokens, config.experts().numExperts()), tokens, k, config);
     }
 
     @Override

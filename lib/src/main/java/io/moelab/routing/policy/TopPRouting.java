@@ -1,6 +1,6 @@
 package io.moelab.routing.policy;
 
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.ExpertSelection;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
@@ -35,7 +35,7 @@ public final class TopPRouting implements ExpertSelection {
 
     @Override
     public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        int numExperts = config.numExperts();
+        int numExperts = config.experts().numExperts();
         int cap = maxExperts == UNCAPPED ? numExperts : Math.min(maxExperts, numExperts);
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
         int[] order = new int[numExperts];

@@ -1,6 +1,6 @@
 package io.moelab.compress.linalg;
 
-import static io.moelab.compress.linalg.NeuronAlignmentTest.gaussian;
+import static io.moelab.compress.linalg.RandomMatrices.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

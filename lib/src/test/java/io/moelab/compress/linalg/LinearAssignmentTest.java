@@ -72,7 +72,7 @@ class LinearAssignmentTest {
     void findsAPlantedPermutationOfADominantDiagonal() {
         int n = 500;
         Random random = new Random(11);
-        int[] planted = shuffled(n, random);
+        int[] planted = RandomMatrices.shuffled(n, random);
         float[] profit = new float[n * n];
         for (int i = 0; i < profit.length; i++) {
             profit[i] = (float) random.nextGaussian();
@@ -118,12 +118,6 @@ class LinearAssignmentTest {
                 used[col] = false;
             }
         }
-    }
-
-    static int[] shuffled(int n, Random random) {
-        List<Integer> permutation = new ArrayList<>(IntStream.range(0, n).boxed().toList());
-        Collections.shuffle(permutation, random);
-        return permutation.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static void assertPermutation(int[] assignment) {

@@ -1,5 +1,6 @@
 package io.moelab.compress.linalg;
 
+
 import static io.moelab.compress.linalg.JointSvdTest.concatenation;
 import static io.moelab.compress.linalg.JointSvdTest.randomCluster;
 import static io.moelab.compress.linalg.JointSvdTest.squaredDistance;
@@ -69,8 +70,8 @@ class LowRankSparseTest {
         Random random = new Random(4);
         int rows = 20;
         int cols = 12;
-        float[] left = NeuronAlignmentTest.gaussian(rows * 3, 1.0, random);
-        float[] right = NeuronAlignmentTest.gaussian(3 * cols, 1.0, random);
+        float[] left = RandomMatrices.gaussian(rows * 3, 1.0, random);
+        float[] right = RandomMatrices.gaussian(3 * cols, 1.0, random);
         float[] matrix = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {

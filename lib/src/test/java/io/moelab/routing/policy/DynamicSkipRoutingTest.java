@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingPolicy;
@@ -27,7 +27,7 @@ class DynamicSkipRoutingTest {
         return file.toString();
     }
 
-    private RoutingPolicy skip(String json, io.moelab.model.MoeConfig config) throws IOException {
+    private RoutingPolicy skip(String json, io.moelab.moe.MoeConfig config) throws IOException {
         return TinyModels.policy("skip:betas=" + betasFile(json), config);
     }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.moelab.model.MoeConfig;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingPolicy;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
@@ -27,7 +27,7 @@ class RandomRoutingTest {
 
     private static RoutingDecision routeMany(RoutingPolicy policy, MoeConfig config, int layer) {
         Random random = new Random(5);
-        float[] logits = new float[TOKENS * config.numExperts()];
+        float[] logits = new float[TOKENS * config.experts().numExperts()];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) random.nextGaussian();
         }
@@ -80,7 +80,7 @@ class RandomRoutingTest {
             assertTrue(decision.probability(0, a) >= decision.probability(0, b), "slots in descending probability");
             float pa = decision.probability(0, a);
             float pb = decision.probability(0, b);
-            float[] expected = config.normTopkProb() ? new float[] {pa / (pa + pb), pb / (pa + pb)} : new float[] {pa, pb};
+            float[] expected = config.routing().normTopkProb() ? new float[] {pa / (pa + pb), pb / (pa + pb)} : new float[] {pa, pb};
             assertArrayEquals(expected, TinyModels.gates(decision, 0), 1e-6f, config.family().toString());
         }
     }

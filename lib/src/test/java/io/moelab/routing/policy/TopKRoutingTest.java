@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.moelab.model.ForwardResult;
-import io.moelab.model.MoeConfig;
+import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
@@ -91,7 +91,7 @@ class TopKRoutingTest {
     private static final class DenseSoftRouting implements io.moelab.routing.RoutingPolicy {
         @Override
         public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-            int e = config.numExperts();
+            int e = config.experts().numExperts();
             int[] starts = new int[tokens + 1];
             int[] experts = new int[tokens * e];
             float[] gates = new float[tokens * e];

@@ -3,7 +3,7 @@ package io.moelab.routing.policy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.moelab.model.TokenBatch;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
 import org.junit.jupiter.api.Test;

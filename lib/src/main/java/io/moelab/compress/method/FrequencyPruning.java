@@ -1,0 +1,34 @@
+package io.moelab.compress.method;
+
+import io.moelab.compress.CompressedLayer;
+import io.moelab.compress.CompressionContext;
+import io.moelab.compress.CompressionMethod;
+import io.moelab.compress.LayerCalibration;
+import io.moelab.compress.MoeLayerWeights;
+
+import java.util.Map;
+
+/**
+ * Frequency pruning (METHODS.md §2): keep the m experts with the most top-k selections per layer
+ * and drop the others with their router rows. The per-task variant is the same method fed with
+ * statistics of task-specific calibration data (the job's {@code --stats-label}).
+ */
+public final class FrequencyPruning implements CompressionMethod {
+
+    @Override
+    public String name() {
+        return "frequency";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
+        context.requireFewerThan(layer.numExperts());
+        double[] selections = java.util.Arrays.stream(calibration.selections()).asDoubleStream().toArray();
+        return ExpertPruning.keep(layer, ExpertPruning.topByScore(selections, context.targetExperts()));
+    }
+}
