@@ -25,7 +25,6 @@ import picocli.CommandLine.Spec;
         description = "Run a MoE model over a dataset with Spark and write routing statistics tables.")
 public final class CalibrateCommand implements Callable<Integer> {
     /** Set by bin/moelab to the checkout, where the bundled model and dataset live. */
-    static final String HOME_PROPERTY = "moelab.home";
 
     @Spec
     CommandSpec spec;
@@ -96,7 +95,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--trace-sample", defaultValue = "0", description = "Share of tokens written to routing_trace (default: off).")
     double traceSample;
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--run-id", description = "Run id; re-running an id replaces its partitions (default: calibrate-<time>).")
@@ -107,10 +106,9 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path home = Path.of(System.getProperty(HOME_PROPERTY, "."));
         boolean bundledDataset = dataset == null;
         DatasetOptions.Builder data = DatasetOptions.builder(bundledDataset
-                        ? new String[] {home.resolve("datasets/calibration-mix").toString()} : dataset.toArray(String[]::new))
+                        ? new String[] {BundledDefaults.calibrationData()} : dataset.toArray(String[]::new))
                 .format(format).textColumn(textColumn).textMode(textMode).filter(filter).split(split)
                 .maxDocuments(maxDocuments).maxTokens(maxTokens).seed(seed)
                 .idColumn(bundledDataset ? "id" : idColumn)
@@ -119,7 +117,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         StatsOptions stats = new StatsOptions(superExperts, superExperts, zeroActivation, zeroThreshold,
                 bundledDataset || labelColumn != null, similaritySample, traceSample, seed);
         CalibrationConfig config = new CalibrationConfig(
-                model != null ? model : home.resolve("models/trained-moe").toString(), data.build(), sequencing,
+                BundledDefaults.model(model), data.build(), sequencing,
                 sequenceLength, batchSize, partitions, stats, warehouse, run);
         SparkSession spark = SparkSessions.forCommand("moelab calibrate " + run, master);
         try {

@@ -68,22 +68,21 @@ final class CompressOptions {
     @Option(names = "--max-shard-bytes", defaultValue = "5000000000", description = "Shard the safetensors past this size, as save_pretrained's 5GB (default: ${DEFAULT-VALUE}).")
     long maxShardBytes;
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--master", description = "Spark master when not under spark-submit (default: local[*]).")
     String master;
 
     CompressionConfig config(String method, String output, String runId) {
-        Path home = Path.of(System.getProperty(CalibrateCommand.HOME_PROPERTY, "."));
         boolean bundled = calibration == null;
         DatasetOptions data = DatasetOptions.builder(bundled
-                        ? new String[] {home.resolve("datasets/calibration-mix").toString()} : calibration.toArray(String[]::new))
+                        ? new String[] {BundledDefaults.calibrationData()} : calibration.toArray(String[]::new))
                 .format(calibrationFormat).textColumn(textColumn).seed(seed)
                 .idColumn(bundled ? "id" : null)
                 .maxTokens((long) sequences * sequenceLength)
                 .build();
-        return new CompressionConfig(model != null ? model : home.resolve("models/trained-moe").toString(), statsRun,
+        return new CompressionConfig(BundledDefaults.model(model), statsRun,
                 statsLabel, method, new MethodSettings(seed, naeeBatchTokens, rank, sparseShare, averageBits,
                         new MllibClustering()),
                 targetExperts, inputs, form, data, sequences, sequenceLength, dtype, output, maxShardBytes, warehouse, runId);

@@ -42,11 +42,10 @@ public final class CompressReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path home = Path.of(System.getProperty(CalibrateCommand.HOME_PROPERTY, "."));
         String run = runId != null ? runId
                 : "compress-report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<String> taskFiles = tasks != null ? tasks : List.of("arithmetic", "code", "dictionary", "scripture").stream()
-                .map(d -> home.resolve("tasks/bundled/bpb-" + d + ".yaml").toString()).toList();
+                .map(d -> BundledDefaults.home().resolve(BundledDefaults.TASKS + "/bpb-" + d + ".yaml").toString()).toList();
         List<String> methodNames = methods != null ? methods : List.copyOf(io.moelab.compress.method.CompressionMethods.names());
         SparkSession spark = SparkSessions.forCommand("moelab compress-report " + run, options.master);
         try {

@@ -1,5 +1,7 @@
 package io.moelab.cli;
 
+import io.moelab.eval.EngineOptions;
+
 import io.moelab.jobs.evaluate.EvaluationConfig;
 import io.moelab.jobs.evaluate.EvaluationJob;
 import io.moelab.jobs.evaluate.ModelVariant;
@@ -43,7 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "" + Long.MAX_VALUE, description = "Documents per task, a seeded sample (default: all).")
     long limit;
 
-    @Option(names = "--max-batch-tokens", defaultValue = "4096", description = "Tokens per forward call when batching log-likelihood requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch-tokens", defaultValue = "" + EngineOptions.DEFAULT_MAX_BATCH_TOKENS, description = "Tokens per forward call when batching log-likelihood requests (default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
 
     @Option(names = "--group-size", defaultValue = "64", description = "Documents per engine call; requests are batched only within one (default: ${DEFAULT-VALUE}).")
@@ -59,7 +61,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", description = "Document sampling, few-shot draws and bootstrap seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--run-id", description = "Run id; re-running an id replaces its partitions (default: evaluate-<time>).")
@@ -70,13 +72,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path home = Path.of(System.getProperty(CalibrateCommand.HOME_PROPERTY, "."));
-        List<ModelVariant> variants = (models != null ? models : List.of(home.resolve("models/trained-moe").toString()))
+        List<ModelVariant> variants = (models != null ? models : List.of(BundledDefaults.model(null)))
                 .stream().map(ModelVariant::parse).toList();
         List<String> specs = PolicySpecs.parseList(policies).stream().map(p -> p.spec()).toList();
         String run = runId != null ? runId : "evaluate-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         EvaluationConfig config = new EvaluationConfig(variants,
-                tasks != null ? tasks : List.of(home.resolve("tasks/bundled").toString()), specs, dataDir, limit,
+                tasks != null ? tasks : List.of(BundledDefaults.home().resolve(BundledDefaults.TASKS).toString()), specs, dataDir, limit,
                 maxBatchTokens, groupSize, addBos, partitions, seed, warehouse, run);
         SparkSession spark = SparkSessions.forCommand("moelab evaluate " + run, master);
         try {

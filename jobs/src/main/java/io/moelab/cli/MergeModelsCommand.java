@@ -33,7 +33,7 @@ public final class MergeModelsCommand implements Callable<Integer> {
             description = "Largest safetensors shard; one Spark task builds one shard in memory (default: ${DEFAULT-VALUE}).")
     long maxShardBytes;
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--run-id", description = "Run id; re-running an id replaces its partitions (default: merge-models-<time>).")

@@ -25,7 +25,7 @@ public final class ReplayCacheCommand implements Callable<Integer> {
     @Option(names = "--output-run-id", description = "Run id of the cache_replay rows (default: <run-id>-replay).")
     String runId;
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse root (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--policies", split = ",", defaultValue = "lru,lfu,affinity", description = "Cache policies (default: ${DEFAULT-VALUE}).")
