@@ -289,7 +289,7 @@ public final class RunCommit implements AutoCloseable {
 
     private void requireOpen() {
         if (state != State.OPEN) {
-            throw new IllegalStateException("commit of run " + runId + " is " + state.name().toLowerCase()
+            throw new IllegalStateException("commit of run " + runId + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
                     + "; begin a new one");
         }
     }
