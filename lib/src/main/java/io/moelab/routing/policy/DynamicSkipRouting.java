@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * executors without the file).
  */
 public final class DynamicSkipRouting implements ExpertSelection {
+    static final PolicyKind KIND = new PolicyKind.Selector("skip", "skip:betas=FILE", DynamicSkipRouting::parse);
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String source;
@@ -50,8 +51,16 @@ public final class DynamicSkipRouting implements ExpertSelection {
         this.betas = new TreeMap<>(betas);
     }
 
-    /** Reads and checks a betas file; errors quote {@code spec} and name the file. */
-    static DynamicSkipRouting load(String spec, String file) {
+    /** The body {@code betas=FILE}: reads and checks the file; errors quote {@code spec} and name the file. */
+    static DynamicSkipRouting parse(String spec, String body) {
+        String file = SpecSyntax.single(spec, body, "betas");
+        if (file.isEmpty()) {
+            throw SpecSyntax.malformed(spec, "betas= needs a file");
+        }
+        return load(spec, file);
+    }
+
+    private static DynamicSkipRouting load(String spec, String file) {
         Path path;
         try {
             path = Path.of(file).normalize();

@@ -2,6 +2,7 @@ package io.moelab.routing.policy;
 
 import io.moelab.moe.MoeConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code mask:off=L/E+...[,on=L/E+...]}: switches experts off or forces them on, as in MoTE
@@ -11,6 +12,8 @@ import java.util.List;
  * means every MoE layer.
  */
 public final class ExpertMask implements LogitTransform {
+    static final PolicyKind KIND =
+            new PolicyKind.Stage("mask", "mask:off=L/E+L/E...[,on=L/E+...] (L may be *)", ExpertMask::parse);
     private static final long serialVersionUID = 1L;
     private final List<ExpertTarget> off;
     private final List<ExpertTarget> on;
@@ -22,6 +25,17 @@ public final class ExpertMask implements LogitTransform {
         if (off.isEmpty() && on.isEmpty()) {
             throw new IllegalArgumentException("a mask needs at least one expert switched off or on");
         }
+    }
+
+    /** The body {@code off=L/E+...[,on=L/E+...]}, at least one of the two; errors quote {@code spec}. */
+    static ExpertMask parse(String spec, String body) {
+        Map<String, String> params = SpecSyntax.parameters(spec, body, List.of(), List.of("off", "on"));
+        if (params.isEmpty()) {
+            throw SpecSyntax.malformed(spec, "a mask needs off= or on= (or both)");
+        }
+        return new ExpertMask(
+                params.containsKey("off") ? ExpertTarget.parseList(spec, params.get("off")) : List.of(),
+                params.containsKey("on") ? ExpertTarget.parseList(spec, params.get("on")) : List.of());
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.Softmax;
 import io.moelab.routing.TopK;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,6 +22,7 @@ import java.util.SplittableRandom;
  * the same in any batch, partition or KV-cache use, and reproducible per seed.
  */
 public final class RandomRouting implements ExpertSelection {
+    static final PolicyKind KIND = new PolicyKind.Selector("random", "random:k=K,seed=S", RandomRouting::parse);
     private static final long serialVersionUID = 1L;
     private final int k;
     private final long seed;
@@ -30,6 +33,13 @@ public final class RandomRouting implements ExpertSelection {
         }
         this.k = k;
         this.seed = seed;
+    }
+
+    /** The body {@code k=K,seed=S}; errors quote {@code spec}. */
+    static RandomRouting parse(String spec, String body) {
+        Map<String, String> params = SpecSyntax.parameters(spec, body, List.of("k", "seed"), List.of());
+        return new RandomRouting(SpecSyntax.integer(spec, "k", params.get("k"), 1),
+                SpecSyntax.longInteger(spec, "seed", params.get("seed")));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.moelab.routing.TopK;
  * Models' Power by Self-Contrast"), whose default is the expert ranked third.
  */
 public final class RankRouting implements ExpertSelection {
+    static final PolicyKind KIND = new PolicyKind.Selector("rank", "rank:r=R", RankRouting::parse);
     private static final long serialVersionUID = 1L;
     private final int rank;
 
@@ -21,6 +22,11 @@ public final class RankRouting implements ExpertSelection {
             throw new IllegalArgumentException("rank is 1-based, was " + rank);
         }
         this.rank = rank;
+    }
+
+    /** The body {@code r=R}; errors quote {@code spec}. */
+    static RankRouting parse(String spec, String body) {
+        return new RankRouting(SpecSyntax.integer(spec, "r", SpecSyntax.single(spec, body, "r"), 1));
     }
 
     @Override

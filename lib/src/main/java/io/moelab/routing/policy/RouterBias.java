@@ -10,6 +10,7 @@ import java.util.List;
  * Additional Training"). {@code *} as the layer means every MoE layer.
  */
 public final class RouterBias implements LogitTransform {
+    static final PolicyKind KIND = new PolicyKind.Stage("bias", "bias:±D@L/E[+L/E...]", RouterBias::parse);
     private static final long serialVersionUID = 1L;
     private final double delta;
     private final List<ExpertTarget> targets;
@@ -21,6 +22,16 @@ public final class RouterBias implements LogitTransform {
         }
         this.delta = delta;
         this.targets = List.copyOf(targets);
+    }
+
+    /** The body {@code ±D@L/E[+L/E...]}; errors quote {@code spec}. */
+    static RouterBias parse(String spec, String body) {
+        int at = body.indexOf('@');
+        if (at < 0) {
+            throw SpecSyntax.malformed(spec, "a bias is written bias:+D@L/E[+L/E...]");
+        }
+        return new RouterBias(SpecSyntax.decimal(spec, "bias", body.substring(0, at)),
+                ExpertTarget.parseList(spec, body.substring(at + 1)));
     }
 
     @Override

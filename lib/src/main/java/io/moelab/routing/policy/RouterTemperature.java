@@ -5,6 +5,7 @@ package io.moelab.routing.policy;
  * router's distribution, T &lt; 1 sharpens it); the selection after it is unchanged.
  */
 public final class RouterTemperature implements LogitTransform {
+    static final PolicyKind KIND = new PolicyKind.Stage("temperature", "temperature:t=T", RouterTemperature::parse);
     private static final long serialVersionUID = 1L;
     private final double temperature;
 
@@ -13,6 +14,15 @@ public final class RouterTemperature implements LogitTransform {
             throw new IllegalArgumentException("temperature must be positive and finite, was " + temperature);
         }
         this.temperature = temperature;
+    }
+
+    /** The body {@code t=T}; errors quote {@code spec}. */
+    static RouterTemperature parse(String spec, String body) {
+        double t = SpecSyntax.decimal(spec, "t", SpecSyntax.single(spec, body, "t"));
+        if (t <= 0) {
+            throw SpecSyntax.malformed(spec, "temperature t must be positive, found " + SpecSyntax.canonical(t));
+        }
+        return new RouterTemperature(t);
     }
 
     @Override

@@ -14,10 +14,6 @@ import java.util.regex.Pattern;
  * always has one spec string.
  */
 final class SpecSyntax {
-    static final String VALID_FORMS = "valid forms: native; topk:k=K; topp:p=P[,max=M]; temperature:t=T; "
-            + "random:k=K,seed=S; rank:r=R; mask:off=L/E+L/E...[,on=L/E+...] (L may be *); bias:±D@L/E[+L/E...]; "
-            + "skip:betas=FILE; STAGE|...|SELECTOR (stages mask, bias, temperature, then at most one selector); "
-            + "scmoe:strong=SPEC,weak=SPEC,alpha=A,beta=B";
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
@@ -26,7 +22,7 @@ final class SpecSyntax {
 
     /** A spec that cannot be parsed: quotes it, says what is wrong and lists the valid forms. */
     static MoelabInputException malformed(String spec, String what) {
-        return new MoelabInputException("routing policy '" + spec + "': " + what + "; " + VALID_FORMS);
+        return new MoelabInputException("routing policy '" + spec + "': " + what + "; " + PolicySpecs.validForms());
     }
 
     /** A well-formed spec that does not fit the model: quotes it and says what the model has. */
@@ -73,6 +69,11 @@ final class SpecSyntax {
     private static String describe(List<String> required, List<String> optional) {
         String names = String.join(", ", required);
         return optional.isEmpty() ? names : names + (names.isEmpty() ? "" : ", ") + "optional " + String.join(", ", optional);
+    }
+
+    /** The value of a body that is exactly {@code key=value}. */
+    static String single(String spec, String body, String key) {
+        return parameters(spec, body, List.of(key), List.of()).get(key);
     }
 
     /** A finite decimal such as {@code 0.4}, {@code -1.5}, {@code 1e-3}. */

@@ -13,6 +13,7 @@ import io.moelab.routing.Softmax;
  * equal to the expert count and renormalisation this is dense soft routing.
  */
 public final class TopKRouting implements ExpertSelection {
+    static final PolicyKind KIND = new PolicyKind.Selector("topk", "topk:k=K", TopKRouting::parse);
     private static final long serialVersionUID = 1L;
     private final int k;
 
@@ -21,6 +22,11 @@ public final class TopKRouting implements ExpertSelection {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
         this.k = k;
+    }
+
+    /** The body {@code k=K}; errors quote {@code spec}. */
+    static TopKRouting parse(String spec, String body) {
+        return new TopKRouting(SpecSyntax.integer(spec, "k", SpecSyntax.single(spec, body, "k"), 1));
     }
 
     public int k() {

@@ -6,6 +6,8 @@ import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.Softmax;
 import io.moelab.routing.TopK;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code topp:p=P[,max=M]}: dynamic routing after Huang et al. 2024, "Harder Tasks Need More
@@ -17,6 +19,7 @@ import io.moelab.routing.TopK;
 public final class TopPRouting implements ExpertSelection {
     /** The {@code max} of a spec without one: as many experts as the threshold needs. */
     public static final int UNCAPPED = 0;
+    static final PolicyKind KIND = new PolicyKind.Selector("topp", "topp:p=P[,max=M]", TopPRouting::parse);
     private static final long serialVersionUID = 1L;
     private final double threshold;
     private final int maxExperts;
@@ -31,6 +34,17 @@ public final class TopPRouting implements ExpertSelection {
         }
         this.threshold = threshold;
         this.maxExperts = maxExperts;
+    }
+
+    /** The body {@code p=P[,max=M]}; errors quote {@code spec}. */
+    static TopPRouting parse(String spec, String body) {
+        Map<String, String> params = SpecSyntax.parameters(spec, body, List.of("p"), List.of("max"));
+        double p = SpecSyntax.decimal(spec, "p", params.get("p"));
+        if (p < 0 || p > 1) {
+            throw SpecSyntax.malformed(spec, "p must be in [0, 1], found " + SpecSyntax.canonical(p));
+        }
+        int max = params.containsKey("max") ? SpecSyntax.integer(spec, "max", params.get("max"), 1) : UNCAPPED;
+        return new TopPRouting(p, max);
     }
 
     @Override
