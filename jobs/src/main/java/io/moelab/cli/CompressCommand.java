@@ -1,5 +1,6 @@
 package io.moelab.cli;
 
+import io.moelab.compress.method.CompressionMethodRegistry;
 import io.moelab.jobs.compress.CompressionJob;
 import java.io.PrintWriter;
 import java.time.LocalDateTime;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code moelab compress}: one expert-compression method → a checkpoint directory and merge_plans rows. */
-@Command(name = "compress", mixinStandardHelpOptions = true,
+@Command(name = "compress", mixinStandardHelpOptions = true, modelTransformer = CompressMethodOptions.class,
         description = "Prune or merge a MoE model's experts; write a Hugging Face checkpoint and the merge plan.")
 public final class CompressCommand implements Callable<Integer> {
     @Spec
@@ -22,7 +23,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     CompressOptions options;
 
-    @Option(names = "--method", required = true, description = "Compression method: frequency, random, naee, uniform, m-smoe, mc-smoe, sub-moe, dern, mixed-precision.")
+    @Option(names = "--method", required = true, description = "Compression method: ${COMPLETION-CANDIDATES}.")
     String method;
 
     @Option(names = "--output", required = true, description = "New checkpoint directory (must not exist).")
@@ -31,13 +32,24 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "Run id (default: compress-<method>-<time>).")
     String runId;
 
+    /** The command with moelab's built-in methods. */
+    public CompressCommand() {
+        this(CompressionMethodRegistry.builtIn());
+    }
+
+    /** The command offering the methods of {@code methods}, with their options. */
+    public CompressCommand(CompressionMethodRegistry methods) {
+        options = new CompressOptions(methods);
+    }
+
     @Override
     public Integer call() {
         String run = runId != null ? runId
                 : "compress-" + method + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         SparkSession spark = SparkSessions.forCommand("moelab compress " + run, options.master);
         try {
-            CompressionJob.Summary summary = new CompressionJob(spark).run(options.config(method, output, run));
+            CompressionJob.Summary summary = new CompressionJob(spark, options.methods())
+                    .run(options.config(method, output, run));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("run %s: %s checkpoint with %d MoE layers compressed in %s; %d merge_plans rows in %s%n",
                     summary.runId(), method, summary.layers().size(), summary.checkpoint(), summary.planRows(),

@@ -1,17 +1,31 @@
 package io.moelab.cli;
 
+import io.moelab.compress.method.CompressionMethodRegistry;
+import io.moelab.compress.method.MethodContext;
+import io.moelab.compress.method.ParameterValues;
 import io.moelab.compress.pipeline.ExportForm;
-import io.moelab.compress.method.MethodSettings;
 import io.moelab.compress.pipeline.ModelCompressor;
 import io.moelab.jobs.compress.CompressionConfig;
 import io.moelab.jobs.compress.MllibClustering;
 import io.moelab.jobs.data.DatasetOptions;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options {@code compress} and {@code compress-report} share (a picocli mixin). */
+/**
+ * The options {@code compress} and {@code compress-report} share (a picocli mixin), and the
+ * compression methods they offer; {@link CompressMethodOptions} adds the methods' own options to
+ * the command, and {@link #config} reads them back from it.
+ */
 final class CompressOptions {
+    private final CompressionMethodRegistry methods;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--model", description = "Model directory, local or s3a:// (default: the bundled models/trained-moe).")
     String model;
 
@@ -50,18 +64,6 @@ final class CompressOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Document order, random pruning, K-means (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--naee-batch-tokens", defaultValue = "128", description = "NAEE: tokens per batch of the summed reconstruction error (default: ${DEFAULT-VALUE}).")
-    int naeeBatchTokens;
-
-    @Option(names = "--rank", defaultValue = "0", description = "MC-SMoE / Sub-MoE rank (default: the method's own).")
-    int rank;
-
-    @Option(names = "--sparse-share", defaultValue = "0.05", description = "MC-SMoE: share of entries in the sparse residual (default: ${DEFAULT-VALUE}).")
-    double sparseShare;
-
-    @Option(names = "--average-bits", defaultValue = "3.0", description = "Mixed precision: average bits per expert weight (default: ${DEFAULT-VALUE}).")
-    double averageBits;
-
     @Option(names = "--dtype", description = "Output dtype: float32, float16 or bfloat16 (default: the source's).")
     String dtype;
 
@@ -74,6 +76,22 @@ final class CompressOptions {
     @Option(names = "--master", description = "Spark master when not under spark-submit (default: local[*]).")
     String master;
 
+    CompressOptions(CompressionMethodRegistry methods) {
+        this.methods = methods;
+    }
+
+    /** The options of the command that mixes them in. */
+    static CompressOptions of(CommandSpec command) {
+        return command.mixins().values().stream().map(CommandSpec::userObject)
+                .filter(CompressOptions.class::isInstance).map(CompressOptions.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException(command.name() + " does not mix in CompressOptions"));
+    }
+
+    CompressionMethodRegistry methods() {
+        return methods;
+    }
+
+    /** The run these options describe, with the parsed value of every registered method parameter. */
     CompressionConfig config(String method, String output, String runId) {
         boolean bundled = calibration == null;
         DatasetOptions data = DatasetOptions.builder(bundled
@@ -82,9 +100,11 @@ final class CompressOptions {
                 .idColumn(bundled ? "id" : null)
                 .maxTokens((long) sequences * sequenceLength)
                 .build();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        methods.parameters().forEach(parameter ->
+                parameters.put(parameter.name(), command.findOption("--" + parameter.name()).getValue()));
         return new CompressionConfig(BundledDefaults.model(model), statsRun,
-                statsLabel, method, new MethodSettings(seed, naeeBatchTokens, rank, sparseShare, averageBits,
-                        new MllibClustering()),
+                statsLabel, method, new ParameterValues(parameters), new MethodContext(seed, new MllibClustering()),
                 targetExperts, inputs, form, data, sequences, sequenceLength, dtype, output, maxShardBytes, warehouse, runId);
     }
 }

@@ -1,5 +1,6 @@
 package io.moelab.cli;
 
+import io.moelab.compress.method.CompressionMethodRegistry;
 import io.moelab.jobs.compress.CompressionReportJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code moelab compress-report}: every method on one model, bits per byte per domain, in compression_report. */
-@Command(name = "compress-report", mixinStandardHelpOptions = true,
+@Command(name = "compress-report", mixinStandardHelpOptions = true, modelTransformer = CompressMethodOptions.class,
         description = "Compress a model with several methods, evaluate bits per byte per domain, write compression_report.")
 public final class CompressReportCommand implements Callable<Integer> {
     @Spec
@@ -40,17 +41,23 @@ public final class CompressReportCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "Run id (default: compress-report-<time>); method runs get <id>-<method>, the evaluation <id>-eval.")
     String runId;
 
+    /** The command comparing moelab's built-in methods. */
+    public CompressReportCommand() {
+        options = new CompressOptions(CompressionMethodRegistry.builtIn());
+    }
+
     @Override
     public Integer call() {
         String run = runId != null ? runId
                 : "compress-report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<String> taskFiles = tasks != null ? tasks : List.of("arithmetic", "code", "dictionary", "scripture").stream()
                 .map(d -> BundledDefaults.home().resolve(BundledDefaults.TASKS + "/bpb-" + d + ".yaml").toString()).toList();
-        List<String> methodNames = methods != null ? methods : List.copyOf(io.moelab.compress.method.CompressionMethods.names());
+        List<String> methodNames = methods != null ? methods : List.copyOf(options.methods().names());
         SparkSession spark = SparkSessions.forCommand("moelab compress-report " + run, options.master);
         try {
-            List<Row> report = new CompressionReportJob(spark).run(new CompressionReportJob.ReportConfig(
-                    options.config(null, null, null), methodNames, outputRoot, taskFiles, limit, run));
+            List<Row> report = new CompressionReportJob(spark, options.methods()).run(
+                    new CompressionReportJob.ReportConfig(options.config(null, null, null), methodNames, outputRoot,
+                            taskFiles, limit, run));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("run %s: compression_report in %s%n%n| domain | method | experts | bits/byte | original |%n"
                     + "|---|---|---|---|---|%n", run, options.warehouse);

@@ -7,7 +7,7 @@ import io.moelab.compress.pipeline.CompressedCheckpoint;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.pipeline.CompressedModel;
 import io.moelab.compress.CompressionMethod;
-import io.moelab.compress.method.CompressionMethods;
+import io.moelab.compress.method.CompressionMethodRegistry;
 import io.moelab.compress.pipeline.ModelCompressor;
 import io.moelab.compress.pipeline.ModelTensors;
 import io.moelab.compress.PlanEntry;
@@ -48,9 +48,12 @@ public final class CompressionJob {
     public static final String JOB_NAME = "compress";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SparkSession spark;
+    private final CompressionMethodRegistry methods;
 
-    public CompressionJob(SparkSession spark) {
+    /** A job that builds the config's method from {@code methods}. */
+    public CompressionJob(SparkSession spark, CompressionMethodRegistry methods) {
         this.spark = spark;
+        this.methods = methods;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class CompressionJob {
         if (Files.exists(output)) {
             throw new MoelabInputException("--output " + output + ": already exists; choose a new directory");
         }
-        CompressionMethod method = CompressionMethods.create(config.method(), config.settings());
+        CompressionMethod method = methods.create(config.method(), config.methodParameters(), config.methodContext());
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
         Path localModel = ModelStager.executor().localDirectory(config.model(), spark.sparkContext().hadoopConfiguration());
         ModelTensors source = ModelTensors.load(localModel);

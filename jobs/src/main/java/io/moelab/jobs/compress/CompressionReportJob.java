@@ -3,6 +3,7 @@ package io.moelab.jobs.compress;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.moelab.compress.method.CompressionMethodRegistry;
 import io.moelab.jobs.evaluate.EvaluationConfig;
 import io.moelab.jobs.evaluate.EvaluationJob;
 import io.moelab.jobs.evaluate.ModelVariant;
@@ -33,9 +34,12 @@ public final class CompressionReportJob {
     static final String BITS_PER_BYTE = "bits_per_byte";
     private static final String ORIGINAL = "original";
     private final SparkSession spark;
+    private final CompressionMethodRegistry methods;
 
-    public CompressionReportJob(SparkSession spark) {
+    /** A report whose methods are built from {@code methods}. */
+    public CompressionReportJob(SparkSession spark, CompressionMethodRegistry methods) {
         this.spark = spark;
+        this.methods = methods;
     }
 
     /**
@@ -54,7 +58,8 @@ public final class CompressionReportJob {
         Map<String, CompressionJob.Summary> compressed = new HashMap<>();
         for (String method : config.methods()) {
             String output = Path.of(config.outputRoot(), method).toString();
-            compressed.put(method, new CompressionJob(spark).run(base.withMethod(method, output, config.runId() + "-" + method)));
+            compressed.put(method, new CompressionJob(spark, methods)
+                    .run(base.withMethod(method, output, config.runId() + "-" + method)));
             variants.add(new ModelVariant(method, output));
         }
         String evaluationRun = config.runId() + "-eval";

@@ -48,12 +48,15 @@ import java.util.Map;
  * target's neuron mass that came from it.
  */
 public final class Dern implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("dern", List.of(),
+            (values, context) -> new Dern());
+
     /** Similarities are computed this many at a time, so memory stays bounded at Mixtral widths. */
     private static final int SIMILARITY_BLOCK = 1 << 24;
 
     @Override
     public String name() {
-        return "dern";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,10 +15,12 @@ import java.util.Map;
  * statistics of task-specific calibration data (the job's {@code --stats-label}).
  */
 public final class FrequencyPruning implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("frequency", List.of(),
+            (values, context) -> new FrequencyPruning());
 
     @Override
     public String name() {
-        return "frequency";
+        return DESCRIPTOR.name();
     }
 
     @Override

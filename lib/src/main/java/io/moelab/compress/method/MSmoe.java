@@ -22,10 +22,12 @@ import java.util.Map;
  * member pointing at its group, so the exact-router export routes as the original router does.
  */
 public final class MSmoe implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("m-smoe", List.of(),
+            (values, context) -> new MSmoe());
 
     @Override
     public String name() {
-        return "m-smoe";
+        return DESCRIPTOR.name();
     }
 
     @Override

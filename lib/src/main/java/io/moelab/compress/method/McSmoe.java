@@ -21,6 +21,12 @@ import java.util.TreeMap;
  * compressed experts. Rank 0 picks a quarter of the matrix's smaller side.
  */
 public final class McSmoe implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("mc-smoe",
+            List.of(Settings.RANK, Settings.SPARSE_SHARE), (values, context) -> {
+                Settings settings = Settings.from(values);
+                return new McSmoe(settings.rank(), settings.sparseShare());
+            });
+
     private final MSmoe merge = new MSmoe();
     private final int rank;
     private final double sparseShare;
@@ -34,9 +40,29 @@ public final class McSmoe implements CompressionMethod {
         this.sparseShare = sparseShare;
     }
 
+    /**
+     * MC-SMoE's knobs and their defaults.
+     *
+     * @param rank        rank of the low-rank factors; 0 picks a quarter of the matrix's smaller side
+     * @param sparseShare share of a matrix's entries kept in the sparse residual
+     */
+    public record Settings(int rank, double sparseShare) {
+        public static final Settings DEFAULTS = new Settings(0, 0.05);
+        /** Declared as {@link SubMoe.Settings#RANK} is, so the two methods share one {@code --rank}. */
+        public static final MethodParameter<Integer> RANK = new MethodParameter<>("rank", Integer.class,
+                DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
+        public static final MethodParameter<Double> SPARSE_SHARE = new MethodParameter<>("sparse-share", Double.class,
+                DEFAULTS.sparseShare(),
+                "MC-SMoE: share of entries in the sparse residual (default: " + DEFAULTS.sparseShare() + ").");
+
+        static Settings from(ParameterValues values) {
+            return new Settings(values.get(RANK), values.get(SPARSE_SHARE));
+        }
+    }
+
     @Override
     public String name() {
-        return "mc-smoe";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -52,7 +52,10 @@ import java.util.stream.IntStream;
  * round-to-nearest.
  */
 public final class MixedPrecisionExperts implements CompressionMethod {
-    public static final double AVERAGE_BITS_DEFAULT = 3.0;
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("mixed-precision",
+            List.of(Settings.AVERAGE_BITS),
+            (values, context) -> new MixedPrecisionExperts(Settings.from(values).averageBits()));
+
     public static final List<Integer> WIDTHS_DEFAULT = List.of(2, 3, 4, 8);
     public static final double FREQUENCY_EXPONENT_DEFAULT = 1.0;
     public static final double WEIGHT_EXPONENT_DEFAULT = 1.5;
@@ -94,9 +97,25 @@ public final class MixedPrecisionExperts implements CompressionMethod {
         this.weightExponent = weightExponent;
     }
 
+    /**
+     * The knob the command line offers, and its default (there the widths and exponents keep theirs).
+     *
+     * @param averageBits the budget: mean bit width over a layer's experts
+     */
+    public record Settings(double averageBits) {
+        public static final Settings DEFAULTS = new Settings(3.0);
+        public static final MethodParameter<Double> AVERAGE_BITS = new MethodParameter<>("average-bits", Double.class,
+                DEFAULTS.averageBits(),
+                "Mixed precision: average bits per expert weight (default: " + DEFAULTS.averageBits() + ").");
+
+        static Settings from(ParameterValues values) {
+            return new Settings(values.get(AVERAGE_BITS));
+        }
+    }
+
     @Override
     public String name() {
-        return "mixed-precision";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -15,6 +16,10 @@ import java.util.SplittableRandom;
  * does not depend on which other layers are compressed.
  */
 public final class RandomPruning implements CompressionMethod {
+    /** No knob of its own: the draw follows the run's seed. */
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("random", List.of(),
+            (values, context) -> new RandomPruning(context.seed()));
+
     private final long seed;
 
     public RandomPruning(long seed) {
@@ -23,7 +28,7 @@ public final class RandomPruning implements CompressionMethod {
 
     @Override
     public String name() {
-        return "random";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -27,6 +27,9 @@ import java.util.Map;
  * than {@link #MAX_SUBSETS} subsets is refused rather than searched for hours.
  */
 public final class ReconstructionPruning implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("naee", List.of(Settings.BATCH_TOKENS),
+            (values, context) -> new ReconstructionPruning(Settings.from(values).batchTokens()));
+
     static final long MAX_SUBSETS = 200_000;
     private final int batchTokens;
 
@@ -37,9 +40,25 @@ public final class ReconstructionPruning implements CompressionMethod {
         this.batchTokens = batchTokens;
     }
 
+    /**
+     * NAEE's knob and its default.
+     *
+     * @param batchTokens calibration tokens per batch of the summed Frobenius error
+     */
+    public record Settings(int batchTokens) {
+        public static final Settings DEFAULTS = new Settings(128);
+        public static final MethodParameter<Integer> BATCH_TOKENS = new MethodParameter<>("naee-batch-tokens",
+                Integer.class, DEFAULTS.batchTokens(),
+                "NAEE: tokens per batch of the summed reconstruction error (default: " + DEFAULTS.batchTokens() + ").");
+
+        static Settings from(ParameterValues values) {
+            return new Settings(values.get(BATCH_TOKENS));
+        }
+    }
+
     @Override
     public String name() {
-        return "naee";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  * target with the router row of its most frequent member, as M-SMoE uses its leader's.
  */
 public final class SubMoe implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("sub-moe", List.of(Settings.RANK),
+            (values, context) -> new SubMoe(context.clustering(), context.seed(), Settings.from(values).rank()));
+
     private final ExpertClustering clustering;
     private final long seed;
     private final int rank;
@@ -34,9 +37,25 @@ public final class SubMoe implements CompressionMethod {
         this.rank = rank;
     }
 
+    /**
+     * Sub-MoE's knob and its default; the seed and the K-means come from the {@link MethodContext}.
+     *
+     * @param rank rank of the joint SVD; 0 keeps {@code min(rows, cols)}
+     */
+    public record Settings(int rank) {
+        public static final Settings DEFAULTS = new Settings(0);
+        /** Declared as {@link McSmoe.Settings#RANK} is, so the two methods share one {@code --rank}. */
+        public static final MethodParameter<Integer> RANK = new MethodParameter<>("rank", Integer.class,
+                DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
+
+        static Settings from(ParameterValues values) {
+            return new Settings(values.get(RANK));
+        }
+    }
+
     @Override
     public String name() {
-        return "sub-moe";
+        return DESCRIPTOR.name();
     }
 
     @Override

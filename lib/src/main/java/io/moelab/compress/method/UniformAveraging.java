@@ -18,10 +18,12 @@ import java.util.Map;
  * as MC-SMoE's "average" baseline does.
  */
 public final class UniformAveraging implements CompressionMethod {
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("uniform", List.of(),
+            (values, context) -> new UniformAveraging());
 
     @Override
     public String name() {
-        return "uniform";
+        return DESCRIPTOR.name();
     }
 
     @Override
