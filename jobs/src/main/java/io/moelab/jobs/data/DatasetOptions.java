@@ -7,7 +7,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What to read and which documents to keep; {@link DatasetSource} applies it.
+ * What to read and which documents to keep; {@link DatasetSource} and {@link TaskDocuments} apply it.
  *
  * @param paths        files, directories or Hadoop globs, local or {@code s3a://} (anything Hadoop's
  *                     FileSystem reads); at least one
@@ -17,7 +17,7 @@ import java.util.List;
  * @param textColumn   the string column with the document text (default {@code text}); for plain text
  *                     the name given to the text
  * @param idColumn     optional column with a unique document id (cast to string); without it the id is
- *                     derived from the file and the row's position (see {@link DatasetSource})
+ *                     derived from the file and the row's position (see {@code IdentifiedRows})
  * @param labelColumn  optional column with a label such as the domain (cast to string)
  * @param filter       optional Spark SQL boolean expression over the dataset's columns
  * @param split        optional split name: keeps rows whose {@code split} column equals it; the dataset
@@ -57,6 +57,11 @@ public record DatasetOptions(List<String> paths, Format format, String textColum
         if (maxTokens < 1) {
             throw new MoelabInputException("dataset maxTokens: expected at least 1, got " + maxTokens);
         }
+    }
+
+    /** The paths as error messages name the dataset. */
+    String describePaths() {
+        return String.join(", ", paths);
     }
 
     public static Builder builder(String... paths) {
