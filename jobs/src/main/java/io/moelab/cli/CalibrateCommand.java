@@ -35,7 +35,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--dataset", split = ",", description = "Dataset file(s) or folder(s), local or s3a:// (default: the bundled datasets/calibration-mix).")
     List<String> dataset;
 
-    @Option(names = "--format", defaultValue = "AUTO", description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = DatasetOptions.DEFAULT_FORMAT, description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
     DatasetOptions.Format format;
 
     @Option(names = "--text-column", defaultValue = DatasetOptions.DEFAULT_TEXT_COLUMN, description = "Column with the text (default: ${DEFAULT-VALUE}).")
@@ -53,16 +53,16 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--split", description = "Keep rows whose `split` column equals this.")
     String split;
 
-    @Option(names = "--text-mode", defaultValue = "LINE", description = "Plain text: LINE (a document per line) or FILE (per file).")
+    @Option(names = "--text-mode", defaultValue = DatasetOptions.DEFAULT_TEXT_MODE, description = "Plain text: LINE (a document per line) or FILE (per file).")
     DatasetOptions.TextMode textMode;
 
-    @Option(names = "--max-documents", defaultValue = "" + Long.MAX_VALUE, description = "Documents to sample (by seed).")
+    @Option(names = "--max-documents", defaultValue = "" + DatasetOptions.DEFAULT_MAX_DOCUMENTS, description = "Documents to sample (by seed).")
     long maxDocuments;
 
-    @Option(names = "--max-tokens", defaultValue = "" + Long.MAX_VALUE, description = "Token budget over all sequences.")
+    @Option(names = "--max-tokens", defaultValue = "" + DatasetOptions.DEFAULT_MAX_TOKENS, description = "Token budget over all sequences.")
     long maxTokens;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "" + DatasetOptions.DEFAULT_SEED, description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--sequencing", defaultValue = "PACK", description = "PACK (fixed blocks of the length) or WHOLE (a document per sequence, cut at the length). Default: ${DEFAULT-VALUE}.")

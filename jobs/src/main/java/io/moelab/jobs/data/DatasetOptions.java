@@ -7,7 +7,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What to read and which documents to keep; {@link DatasetSource} applies it.
+ * What to read and which documents to keep; {@link DatasetSource} and {@link TaskDocuments} apply it.
+ * The defaults are the {@code DEFAULT_*} constants, strings where picocli annotations use them.
  *
  * @param paths        files, directories or Hadoop globs, local or {@code s3a://} (anything Hadoop's
  *                     FileSystem reads); at least one
@@ -17,7 +18,7 @@ import java.util.List;
  * @param textColumn   the string column with the document text (default {@code text}); for plain text
  *                     the name given to the text
  * @param idColumn     optional column with a unique document id (cast to string); without it the id is
- *                     derived from the file and the row's position (see {@link DatasetSource})
+ *                     derived from the file and the row's position (see {@code IdentifiedRows})
  * @param labelColumn  optional column with a label such as the domain (cast to string)
  * @param filter       optional Spark SQL boolean expression over the dataset's columns
  * @param split        optional split name: keeps rows whose {@code split} column equals it; the dataset
@@ -40,23 +41,34 @@ public record DatasetOptions(List<String> paths, Format format, String textColum
     /** How plain text is cut into documents. */
     public enum TextMode { LINE, FILE }
 
+    /** The {@link Format} name used when none is given: picked by extension. */
+    public static final String DEFAULT_FORMAT = "AUTO";
     public static final String DEFAULT_TEXT_COLUMN = "text";
+    public static final long DEFAULT_MAX_DOCUMENTS = DocumentSampler.ALL;
+    public static final long DEFAULT_MAX_TOKENS = Sequencer.NO_LIMIT;
     public static final long DEFAULT_SEED = 0L;
+    /** The {@link TextMode} name used when none is given: a document per line. */
+    public static final String DEFAULT_TEXT_MODE = "LINE";
 
     public DatasetOptions {
         if (paths == null || paths.isEmpty()) {
             throw new MoelabInputException("dataset: no path given");
         }
         paths = List.copyOf(paths);
-        format = format == null ? Format.AUTO : format;
+        format = format == null ? Format.valueOf(DEFAULT_FORMAT) : format;
         textColumn = textColumn == null || textColumn.isBlank() ? DEFAULT_TEXT_COLUMN : textColumn;
-        textMode = textMode == null ? TextMode.LINE : textMode;
+        textMode = textMode == null ? TextMode.valueOf(DEFAULT_TEXT_MODE) : textMode;
         if (maxDocuments < 1) {
             throw new MoelabInputException("dataset maxDocuments: expected at least 1, got " + maxDocuments);
         }
         if (maxTokens < 1) {
             throw new MoelabInputException("dataset maxTokens: expected at least 1, got " + maxTokens);
         }
+    }
+
+    /** The paths as error messages name the dataset. */
+    String describePaths() {
+        return String.join(", ", paths);
     }
 
     public static Builder builder(String... paths) {
@@ -66,16 +78,16 @@ public record DatasetOptions(List<String> paths, Format format, String textColum
     /** Fluent construction with the defaults above. */
     public static final class Builder {
         private final List<String> paths;
-        private Format format = Format.AUTO;
+        private Format format = Format.valueOf(DEFAULT_FORMAT);
         private String textColumn = DEFAULT_TEXT_COLUMN;
         private String idColumn;
         private String labelColumn;
         private String filter;
         private String split;
-        private long maxDocuments = DocumentSampler.ALL;
-        private long maxTokens = Sequencer.NO_LIMIT;
+        private long maxDocuments = DEFAULT_MAX_DOCUMENTS;
+        private long maxTokens = DEFAULT_MAX_TOKENS;
         private long seed = DEFAULT_SEED;
-        private TextMode textMode = TextMode.LINE;
+        private TextMode textMode = TextMode.valueOf(DEFAULT_TEXT_MODE);
 
         private Builder(List<String> paths) {
             this.paths = paths;

@@ -7,7 +7,7 @@ import io.moelab.eval.task.TaskDefinition;
 import io.moelab.eval.task.TaskDocument;
 import io.moelab.eval.task.TaskInstance;
 import io.moelab.jobs.data.DatasetOptions;
-import io.moelab.jobs.data.DatasetSource;
+import io.moelab.jobs.data.TaskDocuments;
 import io.moelab.jobs.executor.ModelCache;
 import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
@@ -159,7 +159,7 @@ public final class EvaluationJob {
                 .seed(seed)
                 .build();
         try {
-            return new DatasetSource(spark, options).taskDocuments(task.requiredColumns());
+            return TaskDocuments.read(spark, options, task.requiredColumns());
         } catch (MoelabInputException e) {
             throw new MoelabInputException("task " + task.name() + " (split " + split + "): " + e.getMessage(), e);
         }

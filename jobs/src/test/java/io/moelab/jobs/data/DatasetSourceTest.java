@@ -174,8 +174,8 @@ class DatasetSourceTest {
     void sequencesAreTheSameForOneOrSevenPartitions() {
         JavaRDD<Document> docs = new DatasetSource(spark, mix().build()).documents();
         for (SequencingOptions seq : List.of(PACK_128, SequencingOptions.forIds(Mode.WHOLE, 256, 2, 3))) {
-            List<CalibrationSequence> one = DatasetSource.sequences(docs.coalesce(1), 11, 40_000, BYTES, seq).collect();
-            List<CalibrationSequence> seven = DatasetSource.sequences(docs.repartition(7), 11, 40_000, BYTES, seq).collect();
+            List<CalibrationSequence> one = DistributedSequencer.sequences(docs.coalesce(1), 11, 40_000, BYTES, seq).collect();
+            List<CalibrationSequence> seven = DistributedSequencer.sequences(docs.repartition(7), 11, 40_000, BYTES, seq).collect();
             assertFalse(one.isEmpty());
             assertEquals(sorted(one), sorted(seven), seq.mode().toString());
             assertEquals(one, seven, "already sorted by sequence id");

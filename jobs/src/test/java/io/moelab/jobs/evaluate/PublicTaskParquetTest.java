@@ -6,7 +6,7 @@ import io.moelab.eval.task.MultipleChoiceInstance;
 import io.moelab.eval.task.TaskDefinition;
 import io.moelab.eval.task.TaskDocument;
 import io.moelab.jobs.data.DatasetOptions;
-import io.moelab.jobs.data.DatasetSource;
+import io.moelab.jobs.data.TaskDocuments;
 import io.moelab.jobs.testing.LocalSpark;
 import io.moelab.jobs.warehouse.TableSchemas;
 import java.nio.file.Path;
@@ -101,7 +101,7 @@ class PublicTaskParquetTest {
         DatasetOptions options = DatasetOptions.builder(task.data().paths(task.evalSplit()).toArray(String[]::new))
                 .format(DatasetOptions.Format.valueOf(task.data().format().name()))
                 .idColumn(task.idColumn().orElse(null)).build();
-        List<TaskDocument> docs = new DatasetSource(spark, options).taskDocuments(task.requiredColumns()).collect();
+        List<TaskDocument> docs = TaskDocuments.read(spark, options, task.requiredColumns()).collect();
         return docs.stream().sorted(Comparator.comparing(TaskDocument::id))
                 .map(d -> (MultipleChoiceInstance) task.instance(d, List.of())).toList();
     }
