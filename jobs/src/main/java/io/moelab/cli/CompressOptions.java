@@ -49,7 +49,7 @@ final class CompressOptions {
     @Option(names = "--calibration", split = ",", description = "Calibration dataset file(s)/folder(s) (default: the bundled datasets/calibration-mix).")
     List<String> calibration;
 
-    @Option(names = "--calibration-format", defaultValue = "AUTO", description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration-format", defaultValue = DatasetOptions.DEFAULT_FORMAT, description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
     DatasetOptions.Format calibrationFormat;
 
     @Option(names = "--text-column", defaultValue = DatasetOptions.DEFAULT_TEXT_COLUMN, description = "Column with the text (default: ${DEFAULT-VALUE}).")

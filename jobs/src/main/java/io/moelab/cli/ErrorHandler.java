@@ -6,7 +6,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures into one line on stderr and DESIGN.md's exit codes: 2 for bad input, 1 for an
+ * Turns failures into one line on stderr and docs/DESIGN.md's exit codes: 2 for bad input, 1 for an
  * internal error (with the stack trace only when MOELAB_DEBUG is set).
  */
 final class ErrorHandler implements IExecutionExceptionHandler {

@@ -4,7 +4,7 @@ package io.moelab.compress;
 import java.util.Map;
 
 /**
- * One expert-compression method of METHODS.md §2, applied layer by layer. A method is a pure
+ * One expert-compression method of docs/METHODS.md §2, applied layer by layer. A method is a pure
  * function of the layer's weights and its calibration data; the pipeline's {@code ModelCompressor} walks the
  * layers and decides where the calibration inputs come from (original or progressively
  * compressed model).

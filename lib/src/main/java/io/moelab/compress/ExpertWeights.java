@@ -8,7 +8,7 @@ import java.util.List;
  * One SwiGLU expert's weights as plain row-major float32 arrays, in Hugging Face's layouts:
  * {@code gate} (W1) and {@code up} (W3) are [intermediate × hidden], {@code down} (W2) is
  * [hidden × intermediate]. Neuron {@code j} is row j of W1 and W3 and column j of W2
- * (METHODS.md §2). Compression methods read and build these; they never touch ND4J arrays.
+ * (docs/METHODS.md §2). Compression methods read and build these; they never touch ND4J arrays.
  */
 public record ExpertWeights(int hidden, int intermediate, float[] gate, float[] up, float[] down) {
 

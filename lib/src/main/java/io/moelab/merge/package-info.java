@@ -1,5 +1,5 @@
 /**
- * Model merging of several fine-tuned checkpoints of one base (METHODS.md §2, "Model merging"):
+ * Model merging of several fine-tuned checkpoints of one base (docs/METHODS.md §2, "Model merging"):
  * the per-tensor arithmetic of each method behind {@link io.moelab.merge.MergeMethod},
  * a mergekit-style YAML config ({@link io.moelab.merge.MergeConfig}) and the checks that
  * the checkpoints share one architecture ({@link io.moelab.merge.MergeCompatibility}).

@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * A dataset's text documents and the calibration sequences cut from them (DESIGN.md: "DatasetSource:
+ * A dataset's text documents and the calibration sequences cut from them (docs/DESIGN.md: "DatasetSource:
  * read, tokenize, cut into sequences"). The files and formats are {@link DatasetFiles}', the ids,
  * checks and filters {@link IdentifiedRows}', the order and sample {@link SeededOrder}'s, the cutting
  * {@link DistributedSequencer}'s; every step depends on ids and the seed only, so 1 or N partitions give

@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The schema registry: every warehouse table, its exact Spark columns and its schema version
- * (DESIGN.md, "Tables"). Every table starts with {@code run_id} (string), the partition column.
+ * (docs/DESIGN.md, "Tables"). Every table starts with {@code run_id} (string), the partition column.
  * Counts are {@code long}; layer and expert indices are {@code int}; means, shares and masses are
  * {@code double}.
  *

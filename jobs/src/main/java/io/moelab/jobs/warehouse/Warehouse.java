@@ -18,7 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Parquet tables of DESIGN.md under one root folder ({@code file:}, {@code s3a:} or any Hadoop
+ * The Parquet tables of docs/DESIGN.md under one root folder ({@code file:}, {@code s3a:} or any Hadoop
  * file system): {@code <root>/<table>/run_id=<id>/part-*.parquet}, plus the table's
  * {@code _moelab_schema.json}. All file access goes through Hadoop's {@link FileSystem}, configured
  * from the Spark session's Hadoop configuration (which is where s3a credentials belong; this class

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Sub-MoE's subspace expert merging for one projection kind of one expert cluster (L. Li et al.,
  * "Sub-MoE: Efficient Mixture-of-Expert LLMs Compression via Subspace Expert Merging",
- * arXiv:2506.23266, §3.3, Eqs. 5, 7 and 8; METHODS.md §2).
+ * arXiv:2506.23266, §3.3, Eqs. 5, 7 and 8; docs/METHODS.md §2).
  *
  * <p><b>Which side is shared.</b> The paper writes each expert matrix as {@code W⁽ⁱ⁾ ∈ R^{O×I}}
  * (output × input, PyTorch's and Hugging Face's layout) and decomposes the cluster's matrices

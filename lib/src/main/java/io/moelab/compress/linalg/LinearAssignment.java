@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Linear assignment on a dense square matrix: the perfect matching of rows to columns with the
  * largest total profit ({@link #maximize}) or the smallest total cost ({@link #minimize}), as
- * scipy's {@code linear_sum_assignment} computes it for M-SMoE's neuron alignment (METHODS.md §2).
+ * scipy's {@code linear_sum_assignment} computes it for M-SMoE's neuron alignment (docs/METHODS.md §2).
  *
  * <p><b>Algorithm.</b> The shortest augmenting path method of Jonker and Volgenant in the form
  * scipy uses (D. F. Crouse, "On implementing 2D rectangular assignment algorithms", IEEE Trans.
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * path. Optimal for any finite matrix; O(n³) in the worst case, far less on the profit matrices of
  * real or random experts (measured in bench/RESULTS.md, "Neuron alignment and joint SVD").
  *
- * <p><b>Why hand-written</b> (DESIGN.md asks for a library): no Maven Central library does dense
+ * <p><b>Why hand-written</b> (docs/DESIGN.md asks for a library): no Maven Central library does dense
  * assignment at n = 14,336 (Mixtral-8x7B's expert width; 205 million entries) in minutes from a
  * flat matrix. JGraphT's {@code KuhnMunkresMinimalWeightBipartitePerfectMatching} needs a graph
  * object with one edge object per entry and runs the O(n³) Hungarian method; OR-Tools'

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * MC-SMoE's compression of a merged expert matrix (P. Li et al., "Merge, Then Compress: Demystify
- * Efficient SMoE with Hints from Its Routing Policy", ICLR 2024; METHODS.md §2): {@code W ≈ L·R + S}
+ * Efficient SMoE with Hints from Its Routing Policy", ICLR 2024; docs/METHODS.md §2): {@code W ≈ L·R + S}
  * with {@code L·R} the rank-r truncated SVD of W (the factor pair's initialisation in the paper,
  * used as is here: no fine-tuning) and S holding the {@code sparseCount} largest-magnitude entries
  * of the residual {@code W − L·R}. The rebuilt matrix equals W exactly at those entries.

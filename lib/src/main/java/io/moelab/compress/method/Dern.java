@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * DERN (Zhou et al. 2025, "Dropping Experts, Recombining Neurons: Retraining-Free Pruning for Sparse
- * Mixture-of-Experts LLMs", EMNLP Findings; METHODS.md §2): drop the E − m least important experts,
+ * Mixture-of-Experts LLMs", EMNLP Findings; docs/METHODS.md §2): drop the E − m least important experts,
  * split each dropped expert into neuron segments (neuron j: row j of W1 and W3, column j of W2), give
  * each segment to the retained expert that holds the neuron it matches best, and merge the segments
  * into the matched neurons so every retained expert keeps its width. Retained experts keep their
@@ -24,11 +24,11 @@ import java.util.Map;
  * and their tokens go to the next-ranked experts.
  *
  * <p>The paper describes the three steps but leaves the details below to its code, which we could
- * not consult; where METHODS.md leaves a choice open we chose:
+ * not consult; where docs/METHODS.md leaves a choice open we chose:
  * <ul>
  *   <li><b>Importance</b>: the usage frequency {@code f_e} (share of top-k selections). The paper
  *       ranks experts by "router statistics" without naming one we could verify; frequency is the
- *       statistic METHODS.md §1 gives pruning papers, and needs only selection counts, so a
+ *       statistic docs/METHODS.md §1 gives pruning papers, and needs only selection counts, so a
  *       {@code routing_stats} run suffices. Ties go to the lower index.</li>
  *   <li><b>Matching</b>: a segment is the concatenation {@code [W1_j, W3_j, W2_{:,j}]} (3·hidden
  *       values); it goes to the retained expert and neuron with the highest cosine similarity over

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * M-SMoE's grouping (MC-SMoE, Li et al. 2024; METHODS.md §2): the m most frequent experts lead a
+ * M-SMoE's grouping (MC-SMoE, Li et al. 2024; docs/METHODS.md §2): the m most frequent experts lead a
  * group each; every other expert joins the leader whose router-logit column over the calibration
  * tokens is most similar, similarity {@code (cos + 1) / 2}. Ties go to the lower leader index.
  * Groups are numbered by their leader's original index, ascending.

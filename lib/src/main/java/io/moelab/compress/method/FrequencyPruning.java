@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Frequency pruning (METHODS.md §2): keep the m experts with the most top-k selections per layer
+ * Frequency pruning (docs/METHODS.md §2): keep the m experts with the most top-k selections per layer
  * and drop the others with their router rows. The per-task variant is the same method fed with
  * statistics of task-specific calibration data (the job's {@code --stats-label}).
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * M-SMoE (Li et al. 2024, "Merge, Then Compress"; METHODS.md §2): {@link ExpertGrouping}'s groups
+ * M-SMoE (Li et al. 2024, "Merge, Then Compress"; docs/METHODS.md §2): {@link ExpertGrouping}'s groups
  * (leaders by frequency, members by router-logit similarity); each member's neurons permuted to
  * its leader's by {@link NeuronAlignment} (weight-matching profit, linear assignment); the group
  * merged as {@code Σ f_e W_e / Σ f_e} for W1, W3 and W2. As in the reference code a group whose

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * MC-SMoE (METHODS.md §2): {@link MSmoe}, then every merged matrix compressed to a rank-r product
+ * MC-SMoE (docs/METHODS.md §2): {@link MSmoe}, then every merged matrix compressed to a rank-r product
  * {@code L·R} from its truncated SVD plus a sparse residual holding the largest remaining entries
  * ({@code sparseShare} of the matrix). Hugging Face's MoE layout has no place for factors, so the
  * checkpoint stores the rebuilt dense {@code L·R + S}; the quality measured is that of the

@@ -22,7 +22,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * Mixed-precision experts (METHODS.md §2), after MC-MoE's pre-loading mixed-precision quantisation
+ * Mixed-precision experts (docs/METHODS.md §2), after MC-MoE's pre-loading mixed-precision quantisation
  * (Huang et al. 2024, "Mixture Compressor for Mixture-of-Experts LLMs Gains More"; HOBBIT and EAQuant
  * share the idea): each expert of a layer gets one weight bit width, the important ones more, under
  * an average-bits budget, and its W1, W3 and W2 are fake-quantised per output channel at that width

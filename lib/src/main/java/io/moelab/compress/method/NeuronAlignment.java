@@ -10,7 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * M-SMoE's neuron permutation alignment (MC-SMoE, P. Li et al., ICLR 2024; METHODS.md §2): before a
+ * M-SMoE's neuron permutation alignment (MC-SMoE, P. Li et al., ICLR 2024; docs/METHODS.md §2): before a
  * member is merged into its group leader, its neurons are reordered to match the leader's by a
  * maximum-profit linear assignment on
  * {@code P = W1_lead·W1_memᵀ + W3_lead·W3_memᵀ + W2_leadᵀ·W2_mem}, i.e.

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NAEE's expert pruning (Lu et al. 2024, "Not All Experts are Equal"; METHODS.md §2): among all
+ * NAEE's expert pruning (Lu et al. 2024, "Not All Experts are Equal"; docs/METHODS.md §2): among all
  * subsets S of m experts, keep the one minimising {@code Σ_batches ‖Y − Ŷ_S‖_F}, Y the layer's
  * MoE output with every expert and Ŷ_S with the others' router logits set to −∞ before the
  * softmax and top-k. As in the reference code, the Frobenius norm is taken per calibration batch

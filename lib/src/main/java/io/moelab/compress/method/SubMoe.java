@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Sub-MoE (Li et al. 2025, arXiv:2506.23266; METHODS.md §2): experts clustered by K-means on
+ * Sub-MoE (Li et al. 2025, arXiv:2506.23266; docs/METHODS.md §2): experts clustered by K-means on
  * their outputs over the calibration tokens (each output vector scaled to unit norm, so Euclidean
  * K-means follows the cosine similarity the paper uses), then per cluster and projection one
  * joint SVD ({@link JointSvd}: shared left basis U, per-expert right factors V_i merged with

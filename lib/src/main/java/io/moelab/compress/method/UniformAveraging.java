@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Uniform averaging, the merging baseline (METHODS.md §2): the same groups as M-SMoE (so the two
+ * Uniform averaging, the merging baseline (docs/METHODS.md §2): the same groups as M-SMoE (so the two
  * differ only in how a group is merged), each merged with equal weights and no neuron alignment,
  * as MC-SMoE's "average" baseline does.
  */

@@ -10,7 +10,7 @@ import io.moelab.routing.TopK;
 import java.util.Arrays;
 
 /**
- * NAEE's dynamic skipping thresholds (METHODS.md §2): {@code β_l = median over calibration tokens of
+ * NAEE's dynamic skipping thresholds (docs/METHODS.md §2): {@code β_l = median over calibration tokens of
  * g_(2)/g_(1)}, the ratio of the second to the first gate under the layer's own routing. The
  * median is torch.median's: the lower of the two middle values for an even count. Written as the
  * {@code {"betas": {...}}} file the {@code skip:betas=FILE} routing policy reads.

@@ -1,6 +1,6 @@
 package io.moelab.compress.pipeline;
 
-/** How a compressed checkpoint is written (METHODS.md §2, M-SMoE). */
+/** How a compressed checkpoint is written (docs/METHODS.md §2, M-SMoE). */
 public enum ExportForm {
     /** Standard Hugging Face format: the expert count becomes m and the router keeps one row per target expert. */
     SMALLER_ROUTER,

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * {@code mask:off=L/E+...[,on=L/E+...]}: switches experts off or forces them on, as in MoTE
- * (METHODS.md §3). A switched-off expert's logit becomes −∞ before the softmax, so the softmax
+ * (docs/METHODS.md §3). A switched-off expert's logit becomes −∞ before the softmax, so the softmax
  * spreads its probability over the others and the selection never picks it. A forced expert
  * replaces the least probable chosen one (see {@link ComposedRouting}). {@code *} as the layer
  * means every MoE layer.

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses the policy specs that evaluation tables record (METHODS.md §3) into {@link EvalPolicy}s.
+ * Parses the policy specs that evaluation tables record (docs/METHODS.md §3) into {@link EvalPolicy}s.
  * This class holds only the grammar common to every policy: comma-separated lists,
  * {@code STAGE|...|SELECTOR} compositions ({@link ComposedRouting}: logit stages, then at most one
  * selector, {@code native} when none is named), and {@code name:body}, where {@code name} is a kind

@@ -1,5 +1,5 @@
 /**
- * Routing policies for evaluation (METHODS.md §3), written as spec strings that tables record:
+ * Routing policies for evaluation (docs/METHODS.md §3), written as spec strings that tables record:
  * {@link io.moelab.routing.policy.PolicySpecs} parses them into
  * {@link io.moelab.routing.policy.EvalPolicy}s. Each paper's rule is one class that parses its own
  * spec body and writes it back, registered by name in {@link io.moelab.routing.policy.PolicyRegistry}:
