@@ -64,7 +64,8 @@ public final class OutputMaxima implements StatAccumulator<OutputMaxima> {
     public OutputMaxima merge(OutputMaxima other) {
         grid.requireSame(other.grid, "output maxima");
         for (int i = 0; i < maxAbsOutput.length; i++) {
-            if (other.maxAbsDim[i] >= 0 && isBetterMax(other.maxAbsOutput[i], other.maxAbsDim[i], maxAbsOutput[i], maxAbsDim[i])) {
+            if (other.maxAbsDim[i] >= 0
+                    && isBetterMax(other.maxAbsOutput[i], other.maxAbsDim[i], maxAbsOutput[i], maxAbsDim[i])) {
                 maxAbsOutput[i] = other.maxAbsOutput[i];
                 maxAbsDim[i] = other.maxAbsDim[i];
             }
