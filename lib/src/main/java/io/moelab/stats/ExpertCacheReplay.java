@@ -27,7 +27,7 @@ import java.util.TreeMap;
  *       {@code Σ_{e ∈ K_l(t)} A_l[e][e']} (ties to the lower index, only scores &gt; 0) are loaded
  *       into layer l+1's cache as most recently used (already cached ones are refreshed), before
  *       layer l+1 is looked up. Prefetch loads are not lookups. {@code A} is either given (e.g.
- *       {@link RoutingStatistics#affinity} from calibration) or learned online: after each
+ *       {@link LayerAffinity#count} from calibration) or learned online: after each
  *       token, its own transitions e → e' are added, so a token is never predicted from itself.</li>
  * </ul>
  */

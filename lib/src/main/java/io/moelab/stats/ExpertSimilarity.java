@@ -26,18 +26,22 @@ import java.util.List;
  */
 public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity> {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Fractional bits of the fixed-point Gram sums. */
     public static final int FRACTION_BITS = 16;
 
-    private final int[] decoderLayers;
+    private final ExpertGrid grid;
     private final int numExperts;
     private final long[] sampledTokens;
     private final long[] gram;
 
+    /**
+     * @param decoderLayers decoder-layer index of each MoE layer, ascending
+     * @param numExperts    routed experts per MoE layer
+     */
     public ExpertSimilarity(int[] decoderLayers, int numExperts) {
-        this.decoderLayers = decoderLayers.clone();
+        this.grid = new ExpertGrid(decoderLayers, numExperts);
         this.numExperts = numExperts;
         this.sampledTokens = new long[decoderLayers.length];
         this.gram = new long[decoderLayers.length * numExperts * numExperts];
@@ -70,14 +74,10 @@ public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity>
         sampledTokens[moeLayer] += rows;
     }
 
-    /** Adds {@code other} into this; exact, associative, commutative. */
+    /** Adds {@code other} into this; exact, associative, commutative; rejects another grid. */
     @Override
     public ExpertSimilarity merge(ExpertSimilarity other) {
-        if (!Arrays.equals(decoderLayers, other.decoderLayers) || numExperts != other.numExperts) {
-            throw new IllegalArgumentException("cannot merge expert similarity of MoE layers "
-                    + Arrays.toString(other.decoderLayers) + " with " + other.numExperts + " experts into one of "
-                    + Arrays.toString(decoderLayers) + " with " + numExperts + " experts");
-        }
+        grid.requireSame(other.grid, "expert similarity");
         FixedPoint.addAll(sampledTokens, other.sampledTokens);
         FixedPoint.addAll(gram, other.gram);
         return this;
@@ -132,16 +132,16 @@ public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity>
      * @param routerWeightsPerMoeLayer {@code model.routerWeights(decoderLayer)} of each MoE layer
      */
     public List<ExpertSimilarityRow> rows(List<float[]> routerWeightsPerMoeLayer) {
-        if (routerWeightsPerMoeLayer.size() != decoderLayers.length) {
-            throw new IllegalArgumentException("need router weights of " + decoderLayers.length + " MoE layers, got "
+        if (routerWeightsPerMoeLayer.size() != grid.moeLayers()) {
+            throw new IllegalArgumentException("need router weights of " + grid.moeLayers() + " MoE layers, got "
                     + routerWeightsPerMoeLayer.size());
         }
         List<ExpertSimilarityRow> out = new ArrayList<>();
-        for (int l = 0; l < decoderLayers.length; l++) {
+        for (int l = 0; l < grid.moeLayers(); l++) {
             double[][] router = routerCosine(routerWeightsPerMoeLayer.get(l), numExperts);
             for (int a = 0; a < numExperts; a++) {
                 for (int b = a + 1; b < numExperts; b++) {
-                    out.add(new ExpertSimilarityRow(decoderLayers[l], a, b, outputCosine(l, a, b), router[a][b]));
+                    out.add(new ExpertSimilarityRow(grid.decoderLayer(l), a, b, outputCosine(l, a, b), router[a][b]));
                 }
             }
         }
@@ -151,16 +151,16 @@ public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity>
     /** Rows with router rows read from the model. */
     public List<ExpertSimilarityRow> rows(io.moelab.model.MoeModel model) {
         List<float[]> router = new ArrayList<>();
-        for (int layer : decoderLayers) {
-            router.add(model.routerWeights(layer));
+        for (int l = 0; l < grid.moeLayers(); l++) {
+            router.add(model.routerWeights(grid.decoderLayer(l)));
         }
         return rows(router);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExpertSimilarity other && Arrays.equals(decoderLayers, other.decoderLayers)
-                && numExperts == other.numExperts && Arrays.equals(sampledTokens, other.sampledTokens)
+        return o instanceof ExpertSimilarity other && grid.equals(other.grid)
+                && Arrays.equals(sampledTokens, other.sampledTokens)
                 && Arrays.equals(gram, other.gram);
     }
 

@@ -15,10 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Feeds a {@link RoutingStatistics} (and, when sampling is on, an {@link ExpertSimilarity} and
- * {@link RoutingTrace} rows) from forward calls of one model. It asks the model for expert outputs
- * or activations only when {@link StatsOptions} need them, so default collection costs only the
- * observer call.
+ * Feeds the accumulators of a {@link RoutingStatistics} (and, when sampling is on, an
+ * {@link ExpertSimilarity} and {@link RoutingTrace} rows) from forward calls of one model. It asks
+ * the model for expert outputs or activations only when {@link StatsOptions} need them, so default
+ * collection costs only the observer call.
  *
  * <p>Per-batch context: before a forward call that needs it, call
  * {@link #beginBatch(long[], String[])} with a stable id per sequence (required when a sample rate
@@ -126,25 +126,42 @@ public final class RoutingStatsCollector implements RoutingObserver {
                 labelOfToken[t] = labelPerSequence[sequenceOfToken[t]];
             }
         }
-        statistics.addRouting(moeLayer, decision, labelOfToken);
+        statistics.entropy().add(moeLayer, decision);
+        statistics.load().add(moeLayer, decision);
+        statistics.coactivation().add(moeLayer, decision);
+        if (options.labels()) {
+            statistics.labelCounts().add(moeLayer, decision, labelOfToken);
+        }
         if (moeLayer > 0 && previousMoeLayer == moeLayer - 1 && previous != null
                 && previous.tokens() == decision.tokens()) {
-            statistics.addAffinity(moeLayer - 1, previous, decision);
+            statistics.affinity().add(moeLayer - 1, previous, decision);
         }
         previous = decision;
         previousMoeLayer = moeLayer;
 
         for (ExpertBatch expert : routing.experts()) {
             if (options.needsExpertOutputs() && expert.output() != null) {
-                INDArray out = expert.output();
-                statistics.addExpertOutput(moeLayer, expert.expert(), floats(out), (int) out.rows(), (int) out.columns());
+                addExpertOutput(moeLayer, expert.expert(), expert.output());
             }
             if (options.zeroActivation() && expert.activation() != null) {
-                statistics.addExpertActivation(moeLayer, expert.expert(), floats(expert.activation()));
+                statistics.zeroActivations().add(moeLayer, expert.expert(), floats(expert.activation()));
             }
         }
         if (options.needsSequenceIds()) {
             sample(routing, sequenceOfToken);
+        }
+    }
+
+    /** Feeds one expert's down_proj output, copied once, to whichever of super experts and output norms is on. */
+    private void addExpertOutput(int moeLayer, int expert, INDArray output) {
+        float[] values = floats(output);
+        int rows = (int) output.rows();
+        int hidden = (int) output.columns();
+        if (statistics.outputMaxima() != null) {
+            statistics.outputMaxima().add(moeLayer, expert, values, rows, hidden);
+        }
+        if (statistics.outputNorms() != null) {
+            statistics.outputNorms().add(moeLayer, expert, values, rows, hidden);
         }
     }
 

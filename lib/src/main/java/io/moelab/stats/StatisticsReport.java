@@ -30,36 +30,32 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
     }
 
     private int layers() {
-        return statistics.moeLayers();
+        return statistics.grid().moeLayers();
     }
 
     private int experts() {
-        return statistics.numExperts();
+        return statistics.grid().numExperts();
     }
 
-    private long selections(int moeLayer) {
-        long sum = 0;
-        for (int e = 0; e < experts(); e++) {
-            sum += statistics.selected(moeLayer, e);
-        }
-        return sum;
+    private int decoderLayer(int moeLayer) {
+        return statistics.grid().decoderLayer(moeLayer);
     }
 
     /** Rows of {@code routing_stats}. */
     public List<ExpertLoadRow> expertLoad() {
         List<ExpertLoadRow> out = new ArrayList<>();
-        RoutingStatistics s = statistics;
+        ExpertLoad load = statistics.load();
+        ZeroActivations zeros = statistics.zeroActivations();
+        OutputNorms norms = statistics.outputNorms();
+        OutputMaxima maxima = statistics.outputMaxima();
         for (int l = 0; l < layers(); l++) {
-            long total = selections(l);
+            long total = load.selections(l);
             for (int e = 0; e < experts(); e++) {
-                long tokens = s.selected(l, e);
-                double zeroShare = s.hasZeroActivation() && s.activationEntries(l, e) > 0
-                        ? (double) s.zeroActivations(l, e) / s.activationEntries(l, e) : Double.NaN;
-                double normMean = s.hasOutputNorms() && s.outputRows(l, e) > 0
-                        ? s.outputNormSum(l, e) / s.outputRows(l, e) : Double.NaN;
-                out.add(new ExpertLoadRow(s.decoderLayer(l), e, tokens, s.top1(l, e), s.gateMass(l, e), s.probMass(l, e),
-                        total == 0 ? Double.NaN : (double) tokens / total, zeroShare, normMean,
-                        s.maxAbsOutput(l, e), s.maxAbsDim(l, e)));
+                long tokens = load.selected(l, e);
+                out.add(new ExpertLoadRow(decoderLayer(l), e, tokens, load.top1(l, e), load.gateMass(l, e),
+                        load.probMass(l, e), total == 0 ? Double.NaN : (double) tokens / total,
+                        zeros == null ? Double.NaN : zeros.share(l, e), norms == null ? Double.NaN : norms.meanNorm(l, e),
+                        maxima == null ? Double.NaN : maxima.maxAbsOutput(l, e), maxima == null ? -1 : maxima.maxAbsDim(l, e)));
             }
         }
         return out;
@@ -69,12 +65,13 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
     public List<LayerSummaryRow> layerSummary() {
         List<LayerSummaryRow> out = new ArrayList<>();
         int n = experts();
+        ExpertLoad load = statistics.load();
         for (int l = 0; l < layers(); l++) {
-            long tokens = statistics.tokens(l);
-            long total = selections(l);
+            long tokens = statistics.entropy().tokens(l);
+            long total = load.selections(l);
             double[] f = new double[n];
             for (int e = 0; e < n; e++) {
-                f[e] = total == 0 ? 0 : (double) statistics.selected(l, e) / total;
+                f[e] = total == 0 ? 0 : (double) load.selected(l, e) / total;
             }
             double mean = 1.0 / n;
             double variance = 0;
@@ -89,8 +86,8 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             }
             variance /= n;
             boolean any = total > 0;
-            out.add(new LayerSummaryRow(statistics.decoderLayer(l), tokens,
-                    tokens == 0 ? Double.NaN : statistics.entropySum(l) / tokens,
+            out.add(new LayerSummaryRow(decoderLayer(l), tokens,
+                    tokens == 0 ? Double.NaN : statistics.entropy().entropySum(l) / tokens,
                     any ? Math.sqrt(variance) / mean : Double.NaN,
                     any ? max / mean : Double.NaN,
                     any ? dead : 0,
@@ -105,7 +102,7 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
         for (int l = 0; l < layers(); l++) {
             for (int a = 0; a < experts(); a++) {
                 for (int b = a + 1; b < experts(); b++) {
-                    out.add(new CoactivationRow(statistics.decoderLayer(l), a, b, statistics.coactivation(l, a, b)));
+                    out.add(new CoactivationRow(decoderLayer(l), a, b, statistics.coactivation().count(l, a, b)));
                 }
             }
         }
@@ -118,7 +115,7 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
         for (int l = 0; l + 1 < layers(); l++) {
             for (int e = 0; e < experts(); e++) {
                 for (int f = 0; f < experts(); f++) {
-                    out.add(new AffinityRow(statistics.decoderLayer(l), e, f, statistics.affinity(l, e, f)));
+                    out.add(new AffinityRow(decoderLayer(l), e, f, statistics.affinity().count(l, e, f)));
                 }
             }
         }
@@ -132,17 +129,22 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
      * {@code p(e) = Σ_d c(e,d)/N}, {@code p(d) = Σ_e c(e,d)/N} and
      * {@code nPMI(e,d) = ln(p(e,d) / (p(e) p(d))) / (−ln p(e,d))} ∈ [−1, 1]; −1 when c(e,d) = 0,
      * and 1 when p(e,d) = 1 (one expert, one label: the log ratio is 0/0 there, perfect association).
+     * Empty when label counting was off.
      */
     public List<ExpertLabelRow> expertLabels() {
         List<ExpertLabelRow> out = new ArrayList<>();
-        List<String> labels = statistics.labels();
+        LabelCounts counts = statistics.labelCounts();
+        if (counts == null) {
+            return out;
+        }
+        List<String> labels = counts.labels();
         for (int l = 0; l < layers(); l++) {
             long n = 0;
             long[] perExpert = new long[experts()];
             long[] perLabel = new long[labels.size()];
             for (int d = 0; d < labels.size(); d++) {
                 for (int e = 0; e < experts(); e++) {
-                    long c = statistics.labelCount(l, e, labels.get(d));
+                    long c = counts.count(l, e, labels.get(d));
                     perExpert[e] += c;
                     perLabel[d] += c;
                     n += c;
@@ -150,8 +152,8 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             }
             for (int e = 0; e < experts(); e++) {
                 for (int d = 0; d < labels.size(); d++) {
-                    long c = statistics.labelCount(l, e, labels.get(d));
-                    out.add(new ExpertLabelRow(statistics.decoderLayer(l), e, labels.get(d), c,
+                    long c = counts.count(l, e, labels.get(d));
+                    out.add(new ExpertLabelRow(decoderLayer(l), e, labels.get(d), c,
                             npmi(c, perExpert[e], perLabel[d], n)));
                 }
             }
@@ -179,27 +181,28 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
      */
     public List<SuperExpert> superExperts() {
         List<SuperExpert> out = new ArrayList<>();
-        if (!statistics.hasSuperExperts()) {
+        OutputMaxima maxima = statistics.outputMaxima();
+        if (maxima == null) {
             return out;
         }
         for (int l = 0; l < layers(); l++) {
-            double[] maxima = new double[experts()];
+            double[] seenMaxima = new double[experts()];
             int k = 0;
             for (int e = 0; e < experts(); e++) {
-                if (statistics.maxAbsDim(l, e) >= 0) {
-                    maxima[k++] = statistics.maxAbsOutput(l, e);
+                if (maxima.maxAbsDim(l, e) >= 0) {
+                    seenMaxima[k++] = maxima.maxAbsOutput(l, e);
                 }
             }
             if (k == 0) {
                 continue;
             }
-            double[] seen = Arrays.copyOf(maxima, k);
+            double[] seen = Arrays.copyOf(seenMaxima, k);
             Arrays.sort(seen);
             double median = k % 2 == 1 ? seen[k / 2] : (seen[k / 2 - 1] + seen[k / 2]) / 2;
             for (int e = 0; e < experts(); e++) {
-                double max = statistics.maxAbsOutput(l, e);
-                if (statistics.maxAbsDim(l, e) >= 0 && max > superExpertMultiple * median) {
-                    out.add(new SuperExpert(statistics.decoderLayer(l), e, max, statistics.maxAbsDim(l, e), median,
+                double max = maxima.maxAbsOutput(l, e);
+                if (maxima.maxAbsDim(l, e) >= 0 && max > superExpertMultiple * median) {
+                    out.add(new SuperExpert(decoderLayer(l), e, max, maxima.maxAbsDim(l, e), median,
                             median == 0 ? Double.POSITIVE_INFINITY : max / median));
                 }
             }

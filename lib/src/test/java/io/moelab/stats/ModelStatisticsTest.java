@@ -110,11 +110,11 @@ class ModelStatisticsTest {
         }
         // the accumulator saw something of every kind
         RoutingStatistics s = whole.statistics();
-        assertTrue(s.tokens(0) > 40 && s.labels().equals(List.of("code", "math", "prose")));
-        assertTrue(s.maxAbsDim(0, 0) >= 0 && s.activationEntries(0, 0) > 0 && s.outputRows(1, 7) > 0);
+        assertTrue(s.entropy().tokens(0) > 40 && s.labelCounts().labels().equals(List.of("code", "math", "prose")));
+        assertTrue(s.outputMaxima().maxAbsDim(0, 0) >= 0 && s.zeroActivations().entries(0, 0) > 0 && s.outputNorms().rows(1, 7) > 0);
         assertTrue(whole.similarity().sampledTokens(0) > 0 && !whole.traces().isEmpty());
         // the same sums in double, in different orders, would not be guaranteed equal: here they are exactly
-        assertNotEquals(0.0, s.gateMass(0, 3));
+        assertNotEquals(0.0, s.load().gateMass(0, 3));
     }
 
     @Test
@@ -158,19 +158,19 @@ class ModelStatisticsTest {
         }
         RoutingStatistics s = collector.statistics();
         for (int l = 0; l < 2; l++) {
-            assertEquals(tokens[l], s.tokens(l));
+            assertEquals(tokens[l], s.entropy().tokens(l));
             for (int e = 0; e < 8; e++) {
-                assertEquals(selected[l][e], s.selected(l, e));
-                assertEquals(top1[l][e], s.top1(l, e));
-                assertEquals(gates[l][e], s.gateMass(l, e), 1e-5);
+                assertEquals(selected[l][e], s.load().selected(l, e));
+                assertEquals(top1[l][e], s.load().top1(l, e));
+                assertEquals(gates[l][e], s.load().gateMass(l, e), 1e-5);
                 for (int f = e + 1; f < 8; f++) {
-                    assertEquals(pairs[l][e][f], s.coactivation(l, e, f));
+                    assertEquals(pairs[l][e][f], s.coactivation().count(l, e, f));
                 }
             }
         }
         for (int e = 0; e < 8; e++) {
             for (int f = 0; f < 8; f++) {
-                assertEquals(affinity[e][f], s.affinity(0, e, f));
+                assertEquals(affinity[e][f], s.affinity().count(0, e, f));
             }
         }
     }
@@ -286,10 +286,10 @@ class ModelStatisticsTest {
         RoutingStatistics s = collector.statistics();
         for (int l = 0; l < 4; l++) {
             for (int e = 0; e < 8; e++) {
-                assertEquals(reference[l][e], s.selected(l, e), "layer " + l + " expert " + e);
-                assertEquals(referenceTop1[l][e], s.top1(l, e), "top-1, layer " + l + " expert " + e);
+                assertEquals(reference[l][e], s.load().selected(l, e), "layer " + l + " expert " + e);
+                assertEquals(referenceTop1[l][e], s.load().top1(l, e), "top-1, layer " + l + " expert " + e);
             }
-            assertEquals(3 * 65, s.tokens(l));
+            assertEquals(3 * 65, s.entropy().tokens(l));
         }
     }
 }

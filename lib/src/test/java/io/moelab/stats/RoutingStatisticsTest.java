@@ -42,35 +42,35 @@ class RoutingStatisticsTest {
     @Test
     void loadCountsMassesAndEntropy() {
         RoutingStatistics s = handCase(StatsOptions.defaults());
-        assertEquals(3, s.tokens(0));
-        assertEquals(List.of(1L, 2L, 2L), List.of(s.selected(0, 0), s.selected(0, 1), s.selected(0, 2)));
-        assertEquals(List.of(1L, 0L, 2L), List.of(s.top1(0, 0), s.top1(0, 1), s.top1(0, 2)));
-        assertEquals(List.of(2L, 2L, 1L), List.of(s.selected(1, 0), s.selected(1, 1), s.selected(1, 2)));
-        assertEquals(0.625, s.gateMass(0, 0), 1e-9);
-        assertEquals(0.625, s.gateMass(0, 1), 1e-9);
-        assertEquals(1.75, s.gateMass(0, 2), 1e-9);
-        assertEquals(0.85, s.probMass(0, 0), 1e-7);
-        assertEquals(0.75, s.probMass(0, 1), 1e-7);
-        assertEquals(1.4, s.probMass(0, 2), 1e-7);
+        assertEquals(3, s.entropy().tokens(0));
+        assertEquals(List.of(1L, 2L, 2L), List.of(s.load().selected(0, 0), s.load().selected(0, 1), s.load().selected(0, 2)));
+        assertEquals(List.of(1L, 0L, 2L), List.of(s.load().top1(0, 0), s.load().top1(0, 1), s.load().top1(0, 2)));
+        assertEquals(List.of(2L, 2L, 1L), List.of(s.load().selected(1, 0), s.load().selected(1, 1), s.load().selected(1, 2)));
+        assertEquals(0.625, s.load().gateMass(0, 0), 1e-9);
+        assertEquals(0.625, s.load().gateMass(0, 1), 1e-9);
+        assertEquals(1.75, s.load().gateMass(0, 2), 1e-9);
+        assertEquals(0.85, s.load().probMass(0, 0), 1e-7);
+        assertEquals(0.75, s.load().probMass(0, 1), 1e-7);
+        assertEquals(1.4, s.load().probMass(0, 2), 1e-7);
         double h0 = -(0.5 * Math.log(0.5) + 0.3 * Math.log(0.3) + 0.2 * Math.log(0.2));
         double h1 = -(0.1 * Math.log(0.1) + 0.2 * Math.log(0.2) + 0.7 * Math.log(0.7));
         double h2 = -(0.5 * Math.log(0.25) + 0.5 * Math.log(0.5));
-        assertEquals(h0 + h1 + h2, s.entropySum(0), 1e-6);
-        assertEquals(2 * Math.log(2), s.entropySum(1), 1e-7); // t0 is certain: H = 0
+        assertEquals(h0 + h1 + h2, s.entropy().entropySum(0), 1e-6);
+        assertEquals(2 * Math.log(2), s.entropy().entropySum(1), 1e-7); // t0 is certain: H = 0
     }
 
     @Test
     void coactivationAndAffinity() {
         RoutingStatistics s = handCase(StatsOptions.defaults());
-        assertEquals(1, s.coactivation(0, 0, 1));
-        assertEquals(1, s.coactivation(0, 2, 1));
-        assertEquals(0, s.coactivation(0, 0, 2));
-        assertEquals(1, s.coactivation(1, 0, 1));
-        assertEquals(1, s.coactivation(1, 1, 2));
+        assertEquals(1, s.coactivation().count(0, 0, 1));
+        assertEquals(1, s.coactivation().count(0, 2, 1));
+        assertEquals(0, s.coactivation().count(0, 0, 2));
+        assertEquals(1, s.coactivation().count(1, 0, 1));
+        assertEquals(1, s.coactivation().count(1, 1, 2));
         long[][] expected = {{1, 0, 0}, {2, 1, 0}, {1, 2, 1}};
         for (int e = 0; e < 3; e++) {
             for (int f = 0; f < 3; f++) {
-                assertEquals(expected[e][f], s.affinity(0, e, f), "affinity " + e + " -> " + f);
+                assertEquals(expected[e][f], s.affinity().count(0, e, f), "affinity " + e + " -> " + f);
             }
         }
         List<AffinityRow> rows = StatisticsReport.of(s).affinity();
@@ -84,13 +84,13 @@ class RoutingStatisticsTest {
     @Test
     void labelCountsPerSequence() {
         RoutingStatistics s = handCase(StatsOptions.defaults().withLabels(true));
-        assertEquals(List.of("x", "y"), s.labels());
-        assertEquals(1, s.labelCount(0, 0, "x"));
-        assertEquals(2, s.labelCount(0, 1, "x"));
-        assertEquals(1, s.labelCount(0, 2, "x"));
-        assertEquals(1, s.labelCount(0, 2, "y"));
-        assertEquals(0, s.labelCount(0, 0, "y"));
-        assertEquals(1, s.labelCount(1, 2, "y"));
+        assertEquals(List.of("x", "y"), s.labelCounts().labels());
+        assertEquals(1, s.labelCounts().count(0, 0, "x"));
+        assertEquals(2, s.labelCounts().count(0, 1, "x"));
+        assertEquals(1, s.labelCounts().count(0, 2, "x"));
+        assertEquals(1, s.labelCounts().count(0, 2, "y"));
+        assertEquals(0, s.labelCounts().count(0, 0, "y"));
+        assertEquals(1, s.labelCounts().count(1, 2, "y"));
     }
 
     @Test
@@ -168,10 +168,10 @@ class RoutingStatisticsTest {
         assertTrue(collector.wantsExpertOutputs() && collector.wantsExpertActivations());
         collector.onMoeLayer(layer(0, 0, TokenBatch.of(new int[] {1, 2}), d, experts));
         RoutingStatistics s = collector.statistics();
-        assertEquals(3.0, s.maxAbsOutput(0, 0));
-        assertEquals(0, s.maxAbsDim(0, 0));
-        assertEquals(100.0, s.maxAbsOutput(0, 2));
-        assertEquals(1, s.maxAbsDim(0, 2));
+        assertEquals(3.0, s.outputMaxima().maxAbsOutput(0, 0));
+        assertEquals(0, s.outputMaxima().maxAbsDim(0, 0));
+        assertEquals(100.0, s.outputMaxima().maxAbsOutput(0, 2));
+        assertEquals(1, s.outputMaxima().maxAbsDim(0, 2));
         // maxima 3, 2, 100, 4: median 3.5, 100 > 10 × 3.5
         assertEquals(List.of(new SuperExpert(0, 2, 100, 1, 3.5, 100 / 3.5)), StatisticsReport.of(s).superExperts());
         assertEquals(List.of(), new StatisticsReport(s, 0.1, 30).superExperts());
@@ -193,12 +193,12 @@ class RoutingStatisticsTest {
         StatsOptions options = StatsOptions.defaults().withSuperExperts(true);
         RoutingStatistics a = new RoutingStatistics(new int[] {0}, 1, options);
         RoutingStatistics b = new RoutingStatistics(new int[] {0}, 1, options);
-        a.addExpertOutput(0, 0, new float[] {0, 0, 5}, 1, 3);
-        b.addExpertOutput(0, 0, new float[] {0, -5, 0}, 1, 3);
+        a.outputMaxima().add(0, 0, new float[] {0, 0, 5}, 1, 3);
+        b.outputMaxima().add(0, 0, new float[] {0, -5, 0}, 1, 3);
         RoutingStatistics ab = a.copy().merge(b);
         RoutingStatistics ba = b.copy().merge(a);
         assertEquals(ab, ba);
-        assertEquals(1, ab.maxAbsDim(0, 0));
+        assertEquals(1, ab.outputMaxima().maxAbsDim(0, 0));
         RoutingStatistics empty = new RoutingStatistics(new int[] {0}, 1, options);
         assertEquals(a, empty.merge(a));
     }

@@ -1,6 +1,7 @@
 package io.moelab.jobs.calibrate;
 
 import io.moelab.model.MoeModel;
+import io.moelab.stats.ExpertLoad;
 import io.moelab.stats.LayerSummaryRow;
 import io.moelab.stats.StatisticsReport;
 import io.moelab.stats.SuperExpert;
@@ -24,7 +25,7 @@ public record CalibrationSummary(String runId, String warehouse, PartitionResult
             out.printf(Locale.ROOT, "%5d %9.4f %7.4f %7.3f %5d  %s%n", layer.layer(), layer.meanEntropy(), layer.loadCv(),
                     layer.maxOverMean(), layer.deadExperts(), topExperts(m));
         }
-        if (result.statistics().hasSuperExperts()) {
+        if (result.statistics().outputMaxima() != null) {
             List<SuperExpert> supers = report.superExperts();
             out.println(supers.isEmpty() ? "super experts: none above " + StatisticsReport.DEFAULT_SUPER_EXPERT_MULTIPLE
                     + "x the layer's median max |output|" : "super experts:");
@@ -37,11 +38,12 @@ public record CalibrationSummary(String runId, String warehouse, PartitionResult
     }
 
     private String topExperts(int moeLayer) {
-        long total = IntStream.range(0, result.statistics().numExperts()).mapToLong(e -> result.statistics().selected(moeLayer, e)).sum();
-        return IntStream.range(0, result.statistics().numExperts()).boxed()
-                .sorted(Comparator.comparingLong((Integer e) -> -result.statistics().selected(moeLayer, e)).thenComparingInt(e -> e))
+        ExpertLoad load = result.statistics().load();
+        long total = load.selections(moeLayer);
+        return IntStream.range(0, result.statistics().grid().numExperts()).boxed()
+                .sorted(Comparator.comparingLong((Integer e) -> -load.selected(moeLayer, e)).thenComparingInt(e -> e))
                 .limit(3)
-                .map(e -> String.format(Locale.ROOT, "%d (%.1f%%)", e, 100.0 * result.statistics().selected(moeLayer, e) / Math.max(1, total)))
+                .map(e -> String.format(Locale.ROOT, "%d (%.1f%%)", e, 100.0 * load.selected(moeLayer, e) / Math.max(1, total)))
                 .collect(Collectors.joining(", "));
     }
 }

@@ -44,7 +44,7 @@ final class CalibrationTables {
                 r.layer(), r.expertA(), r.expertB(), r.tokens())));
         rows.put(TableSchemas.LAYER_AFFINITY, map(report.affinity(), (AffinityRow r) -> RowFactory.create(runId,
                 r.layer(), r.expert(), r.nextExpert(), r.tokens())));
-        if (result.statistics().hasLabels()) {
+        if (result.statistics().labelCounts() != null) {
             rows.put(TableSchemas.EXPERT_LABELS, map(report.expertLabels(), (ExpertLabelRow r) -> RowFactory.create(runId,
                     r.layer(), r.expert(), r.label(), r.tokens(), measured(r.npmi()))));
         }
