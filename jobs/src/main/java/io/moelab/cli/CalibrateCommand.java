@@ -85,7 +85,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "Share of near-zero hidden activations per expert (default: on).")
     boolean zeroActivation;
 
-    @Option(names = "--zero-threshold", defaultValue = "1e-6", description = "|activation| below this counts as zero (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--zero-threshold", defaultValue = "" + StatsOptions.DEFAULT_ZERO_THRESHOLD, description = "|activation| below this counts as zero (default: ${DEFAULT-VALUE}).")
     double zeroThreshold;
 
     @Option(names = "--similarity-sample", defaultValue = "0",

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Replays a routing trace through per-layer expert caches, as expert-offloading studies do
- * (ExpertFlow, HOBBIT, Pre-gated MoE; METHODS.md §1 "Inter-layer affinity"), without any GPU.
+ * (ExpertFlow, HOBBIT, Pre-gated MoE; docs/METHODS.md §1 "Inter-layer affinity"), without any GPU.
  *
  * <p>A trace is a list of tokens in processing order; token {@code t} gives, per MoE layer
  * {@code l}, the experts it used in order ({@code trace.get(t)[l]}). Tokens are processed one at a

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Expert load per MoE layer and expert (METHODS.md §1): tokens that selected the expert, tokens
+ * Expert load per MoE layer and expert (docs/METHODS.md §1): tokens that selected the expert, tokens
  * whose top-1 (slot 0) it was, gate mass {@code Σ g_e} over its selections and router probability
  * mass {@code Σ p_e} over all tokens.
  *

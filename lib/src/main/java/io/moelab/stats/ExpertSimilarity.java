@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Mergeable accumulator of expert similarity per MoE layer (METHODS.md §1 "Similarity"; Sub-MoE's
+ * Mergeable accumulator of expert similarity per MoE layer (docs/METHODS.md §1 "Similarity"; Sub-MoE's
  * clustering feature): the cosine between two experts' outputs on the same calibration tokens, with
  * each expert's outputs over all sampled tokens flattened into one vector, and — computed from the
  * model, not accumulated — the cosine between router rows.

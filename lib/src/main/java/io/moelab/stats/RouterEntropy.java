@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Tokens routed per MoE layer and the sum of their router entropies {@code Σ_t H(p_t)} in nats
- * (METHODS.md §1): the layer's mean routing entropy is the one over the other.
+ * (docs/METHODS.md §1): the layer's mean routing entropy is the one over the other.
  *
  * <p><b>Exactness.</b> Token counts are {@code long}s; each token's entropy is rounded once to
  * {@link FixedPoint} (32 fractional bits; a sum is at most tokens·ln E), so {@link #merge} is exact.

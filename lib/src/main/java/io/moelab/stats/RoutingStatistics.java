@@ -2,10 +2,10 @@ package io.moelab.stats;
 
 import java.io.Serial;
 import java.util.Objects;
-import java.util.function.BinaryOperator;
+import java.util.function.BiConsumer;
 
 /**
- * The routing statistics (METHODS.md §1) of one model over any number of forward calls: one
+ * The routing statistics (docs/METHODS.md §1) of one model over any number of forward calls: one
  * {@link StatAccumulator} per statistic, over one {@link ExpertGrid}. Always kept:
  * {@link RouterEntropy}, {@link ExpertLoad}, {@link Coactivation} and {@link LayerAffinity}; kept
  * when {@link StatsOptions} enable them (else their accessor returns null): {@link OutputMaxima}
@@ -81,9 +81,9 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
     }
 
     /** Merges an optional part; both are null or neither, as the options matched. */
-    private static <T> void mergeOptional(T mine, T theirs, BinaryOperator<T> merge) {
+    private static <T> void mergeOptional(T mine, T theirs, BiConsumer<T, T> merge) {
         if (mine != null) {
-            merge.apply(mine, theirs);
+            merge.accept(mine, theirs);
         }
     }
 
@@ -102,7 +102,7 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
     /** The options this accumulator was built with (sampling fields zero). */
     public StatsOptions options() {
         return new StatsOptions(outputMaxima != null, outputNorms != null, zeroActivations != null,
-                zeroActivations != null ? zeroActivations.threshold() : 1e-6, labelCounts != null, 0, 0, 0);
+                zeroActivations != null ? zeroActivations.threshold() : StatsOptions.DEFAULT_ZERO_THRESHOLD, labelCounts != null, 0, 0, 0);
     }
 
     /** The MoE layers and expert count every part covers. */

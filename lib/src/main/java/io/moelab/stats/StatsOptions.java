@@ -24,6 +24,9 @@ public record StatsOptions(
         double traceSampleRate,
         long sampleSeed) implements java.io.Serializable {
 
+    /** |activation| below this counts as zero (HoME's expert-collapse measure). */
+    public static final double DEFAULT_ZERO_THRESHOLD = 1e-6;
+
     public StatsOptions {
         if (!(zeroActivationThreshold >= 0)) {
             throw new IllegalArgumentException("zeroActivationThreshold must be >= 0, got " + zeroActivationThreshold);
@@ -36,14 +39,14 @@ public record StatsOptions(
         }
     }
 
-    /** Routing counts only; zero threshold 1e-6 if later switched on. */
+    /** Routing counts only; the default zero threshold if later switched on. */
     public static StatsOptions defaults() {
-        return new StatsOptions(false, false, false, 1e-6, false, 0, 0, 0);
+        return new StatsOptions(false, false, false, DEFAULT_ZERO_THRESHOLD, false, 0, 0, 0);
     }
 
     /** Every per-expert statistic on; no sampling. */
     public static StatsOptions all() {
-        return new StatsOptions(true, true, true, 1e-6, true, 0, 0, 0);
+        return new StatsOptions(true, true, true, DEFAULT_ZERO_THRESHOLD, true, 0, 0, 0);
     }
 
     public StatsOptions withSuperExperts(boolean on) {

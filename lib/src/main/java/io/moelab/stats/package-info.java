@@ -1,5 +1,5 @@
 /**
- * Routing statistics of MoE models on calibration data (METHODS.md §1): mergeable, exact
+ * Routing statistics of MoE models on calibration data (docs/METHODS.md §1): mergeable, exact
  * accumulators fed by a {@link io.moelab.routing.RoutingObserver}, the rows derived from them
  * (tables {@code routing_stats}, {@code routing_layer_stats}, {@code coactivation},
  * {@code layer_affinity}, {@code expert_labels}, {@code expert_similarity}), and expert-cache

@@ -21,7 +21,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Turns a run's merged result into the rows of DESIGN.md's tables, in the registry's column
+ * Turns a run's merged result into the rows of docs/DESIGN.md's tables, in the registry's column
  * order. A statistic that was not measured (switched off, or no token to measure it on) is NaN in
  * the engine and null in the table, so a reader never mistakes "not computed" for a number.
  */
