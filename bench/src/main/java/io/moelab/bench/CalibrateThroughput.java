@@ -2,19 +2,19 @@ package io.moelab.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.data.CalibrationSequence;
-import io.moelab.data.SequencingOptions;
 import io.moelab.data.Sequencer;
+import io.moelab.data.SequencingOptions;
 import io.moelab.data.TokenizedDocument;
 import io.moelab.jobs.calibrate.CalibrationConfig;
 import io.moelab.jobs.calibrate.CalibrationJob;
 import io.moelab.jobs.calibrate.CalibrationSummary;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.model.ForwardOptions;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.moe.TokenBatch;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.SafetensorsWriter;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.TokenBatch;
 import io.moelab.stats.RoutingStatsCollector;
 import io.moelab.stats.StatsOptions;
 import java.io.IOException;
@@ -50,25 +50,38 @@ public final class CalibrateThroughput {
         long targetTokens = args.length > 0 ? Long.parseLong(args[0]) : 262_144;
         Path root = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath();
         Path work = Files.createTempDirectory("moelab-calibrate-bench");
-        MoeConfig config = MoeConfig.fromJson(ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"), "bench config");
+        MoeConfig config = MoeConfig.fromJson(
+                ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"), "bench config");
         Path model = writeRandomMixtral(config, work.resolve("model"));
-        Path data = repeatedDataset(root.resolve("datasets/calibration-mix/calibration-mix.jsonl"), work.resolve("data.jsonl"), targetTokens);
+        Path data = repeatedDataset(
+                root.resolve("datasets/calibration-mix/calibration-mix.jsonl"),
+                work.resolve("data.jsonl"),
+                targetTokens);
         StatsOptions stats = new StatsOptions(true, true, true, 1e-6, true, 0, 0, 0);
 
         List<CalibrationSequence> sequences = sequencesInProcess(data, targetTokens);
         long tokens = sequences.stream().mapToLong(s -> s.tokens().length).sum();
         MoeModel moe = MoeModel.load(model);
-        timeInProcess(moe, sequences.subList(0, Math.min(4 * BATCH, sequences.size())), stats); // JIT and workspace warm-up
+        timeInProcess(
+                moe, sequences.subList(0, Math.min(4 * BATCH, sequences.size())), stats); // JIT and workspace warm-up
         double forwardOnly = timeInProcess(moe, sequences, null);
         double withStats = timeInProcess(moe, sequences, stats);
 
         double local1 = timeJob(model, data, targetTokens, stats, "local[1]", 4, work.resolve("wh1"));
         double local2 = timeJob(model, data, targetTokens, stats, "local[2]", 8, work.resolve("wh2"));
-        System.out.printf(Locale.ROOT, "{\"tokens\":%d,\"in_process_forward_tok_s\":%.1f,\"in_process_with_stats_tok_s\":%.1f,"
+        System.out.printf(
+                Locale.ROOT,
+                "{\"tokens\":%d,\"in_process_forward_tok_s\":%.1f,\"in_process_with_stats_tok_s\":%.1f,"
                         + "\"calibrate_local1_tok_s\":%.1f,\"calibrate_local2_tok_s\":%.1f,"
                         + "\"local1_over_forward\":%.3f,\"local1_over_with_stats\":%.3f,\"local2_over_local1\":%.3f}%n",
-                tokens, tokens / forwardOnly, tokens / withStats, tokens / local1, tokens / local2,
-                forwardOnly / local1, withStats / local1, local1 / local2);
+                tokens,
+                tokens / forwardOnly,
+                tokens / withStats,
+                tokens / local1,
+                tokens / local2,
+                forwardOnly / local1,
+                withStats / local1,
+                local1 / local2);
     }
 
     /** Seconds for the sequences in batches of {@link #BATCH}, stopping after the last MoE layer. */
@@ -77,11 +90,18 @@ public final class CalibrateThroughput {
         RoutingStatsCollector collector = stats == null ? null : new RoutingStatsCollector(model, stats);
         for (int i = 0; i < sequences.size(); i += BATCH) {
             List<CalibrationSequence> batch = sequences.subList(i, Math.min(i + BATCH, sequences.size()));
-            TokenBatch tokens = TokenBatch.of(batch.stream().map(CalibrationSequence::tokens).toArray(int[][]::new));
+            TokenBatch tokens = TokenBatch.of(
+                    batch.stream().map(CalibrationSequence::tokens).toArray(int[][]::new));
             if (collector == null) {
-                model.forward(tokens, ForwardOptions.builder().stopAfterLastMoeLayer(true).build());
+                model.forward(
+                        tokens,
+                        ForwardOptions.builder().stopAfterLastMoeLayer(true).build());
             } else {
-                collector.collect(tokens, batch.stream().mapToLong(CalibrationSequence::sequenceId).toArray(),
+                collector.collect(
+                        tokens,
+                        batch.stream()
+                                .mapToLong(CalibrationSequence::sequenceId)
+                                .toArray(),
                         batch.stream().map(CalibrationSequence::label).toArray(String[]::new));
             }
         }
@@ -89,20 +109,40 @@ public final class CalibrateThroughput {
     }
 
     /** Seconds for the whole job: reading, sequencing, forward passes, merge and commit. */
-    private static double timeJob(Path model, Path data, long maxTokens, StatsOptions stats, String master, int partitions,
-                                  Path warehouse) {
-        SparkSession spark = SparkSession.builder().master(master).appName("calibrate-bench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    private static double timeJob(
+            Path model, Path data, long maxTokens, StatsOptions stats, String master, int partitions, Path warehouse) {
+        SparkSession spark = SparkSession.builder()
+                .master(master)
+                .appName("calibrate-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
-            CalibrationConfig config = new CalibrationConfig(model.toString(),
-                    DatasetOptions.builder(data.toString()).idColumn("id").labelColumn("label").maxTokens(maxTokens).build(),
-                    SequencingOptions.Mode.PACK, LENGTH, BATCH, partitions, stats, warehouse.toString(), "bench");
+            CalibrationConfig config = new CalibrationConfig(
+                    model.toString(),
+                    DatasetOptions.builder(data.toString())
+                            .idColumn("id")
+                            .labelColumn("label")
+                            .maxTokens(maxTokens)
+                            .build(),
+                    SequencingOptions.Mode.PACK,
+                    LENGTH,
+                    BATCH,
+                    partitions,
+                    stats,
+                    warehouse.toString(),
+                    "bench");
             long start = System.nanoTime();
             CalibrationSummary summary = new CalibrationJob(spark).run(config);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.err.printf(Locale.ROOT, "%s: %d tokens in %.1f s%n", master, summary.result().tokens(), seconds);
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s: %d tokens in %.1f s%n",
+                    master,
+                    summary.result().tokens(),
+                    seconds);
             return seconds;
         } finally {
             spark.stop();
@@ -121,7 +161,8 @@ public final class CalibrateThroughput {
             }
             documents.add(new TokenizedDocument((String) row.get("id"), (String) row.get("label"), ids));
         }
-        return new Sequencer(SequencingOptions.forIds(SequencingOptions.Mode.PACK, LENGTH, 2, 3)).sequence(documents, maxTokens);
+        return new Sequencer(SequencingOptions.forIds(SequencingOptions.Mode.PACK, LENGTH, 2, 3))
+                .sequence(documents, maxTokens);
     }
 
     /** The bundled documents, repeated with suffixed ids until they hold {@code tokens} bytes. */
@@ -147,7 +188,9 @@ public final class CalibrateThroughput {
     /** A Mixtral checkpoint with N(0, 0.02²) matrices and unit norms, seeded. */
     private static Path writeRandomMixtral(MoeConfig c, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"));
+        Files.writeString(
+                dir.resolve("config.json"),
+                ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"));
         Random random = new Random(0);
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
         int h = c.hiddenSize();
@@ -162,7 +205,12 @@ public final class CalibrateThroughput {
             matrix(writer, random, p + "self_attn.k_proj.weight", kv, h);
             matrix(writer, random, p + "self_attn.v_proj.weight", kv, h);
             matrix(writer, random, p + "self_attn.o_proj.weight", h, q);
-            matrix(writer, random, p + "block_sparse_moe.gate.weight", c.experts().numExperts(), h);
+            matrix(
+                    writer,
+                    random,
+                    p + "block_sparse_moe.gate.weight",
+                    c.experts().numExperts(),
+                    h);
             for (int e = 0; e < c.experts().numExperts(); e++) {
                 String x = p + "block_sparse_moe.experts." + e + ".";
                 matrix(writer, random, x + "w1.weight", c.experts().expertIntermediate(), h);

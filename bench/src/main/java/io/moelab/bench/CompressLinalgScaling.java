@@ -42,18 +42,23 @@ public final class CompressLinalgScaling {
     private static final double INIT_STD = 0.02;
     private static final double[] FREQUENCIES = {0.4, 0.3, 0.2, 0.1};
 
-    private record Alignment(double profit, double assignment, double plantedProfit, double plantedAssignment,
-                             boolean plantedRecovered) {
-    }
+    private record Alignment(
+            double profit,
+            double assignment,
+            double plantedProfit,
+            double plantedAssignment,
+            boolean plantedRecovered) {}
 
-    private record Svd(int gateRank, double gate, double gateError, int downRank, double down, double downError) {
-    }
+    private record Svd(int gateRank, double gate, double gateError, int downRank, double down, double downError) {}
 
     public static void main(String[] args) throws IOException {
         int[] widths = Arrays.stream((args.length > 0 ? args[0] : "1792,3584,7168,14336").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
-        String[] phases = {"profit_s", "assignment_s", "planted_profit_s", "planted_assignment_s", "svd_gate_s", "svd_down_s"};
+        String[] phases = {
+            "profit_s", "assignment_s", "planted_profit_s", "planted_assignment_s", "svd_gate_s", "svd_down_s"
+        };
         double[][] seconds = new double[phases.length][widths.length];
         // Loads the native libraries and warms the JIT, so that the first width is not charged for it.
         SplittableRandom warmUp = new SplittableRandom(0);
@@ -74,16 +79,30 @@ public final class CompressLinalgScaling {
                 downs.add(gaussian(hidden * width, INIT_STD, random));
             }
             Svd svd = benchJointSvd(gates, downs, width, hidden);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+            StringBuilder line = new StringBuilder(String.format(
+                    Locale.ROOT,
                     "{\"width\":%d,\"hidden\":%d,\"planted_recovered\":%b,\"svd_gate_rank\":%d,\"svd_gate_rel_error\":%.4f,"
                             + "\"svd_down_rank\":%d,\"svd_down_rel_error\":%.4f,\"svd_expert_s\":%.1f",
-                    width, hidden, alignment.plantedRecovered(), svd.gateRank(), svd.gateError(), svd.downRank(),
-                    svd.downError(), 2 * svd.gate() + svd.down()));
+                    width,
+                    hidden,
+                    alignment.plantedRecovered(),
+                    svd.gateRank(),
+                    svd.gateError(),
+                    svd.downRank(),
+                    svd.downError(),
+                    2 * svd.gate() + svd.down()));
             if (w == 0) {
-                line.append(String.format(Locale.ROOT, ",\"nd4j_gesvd_gate_concat_s\":%.1f", timeNd4jGesvd(gates, width, hidden)));
+                line.append(String.format(
+                        Locale.ROOT, ",\"nd4j_gesvd_gate_concat_s\":%.1f", timeNd4jGesvd(gates, width, hidden)));
             }
-            double[] measured = {alignment.profit(), alignment.assignment(), alignment.plantedProfit(),
-                alignment.plantedAssignment(), svd.gate(), svd.down()};
+            double[] measured = {
+                alignment.profit(),
+                alignment.assignment(),
+                alignment.plantedProfit(),
+                alignment.plantedAssignment(),
+                svd.gate(),
+                svd.down()
+            };
             for (int p = 0; p < phases.length; p++) {
                 seconds[p][w] = measured[p];
                 line.append(String.format(Locale.ROOT, ",\"%s\":%.2f", phases[p], measured[p]));
@@ -94,7 +113,11 @@ public final class CompressLinalgScaling {
         if (widths.length > 1) {
             StringBuilder fit = new StringBuilder("{\"exponents\":{");
             for (int p = 0; p < phases.length; p++) {
-                fit.append(String.format(Locale.ROOT, "%s\"%s\":%.2f", p == 0 ? "" : ",", phases[p].replace("_s", ""),
+                fit.append(String.format(
+                        Locale.ROOT,
+                        "%s\"%s\":%.2f",
+                        p == 0 ? "" : ",",
+                        phases[p].replace("_s", ""),
                         logLogSlope(widths, seconds[p])));
             }
             System.out.println(fit.append("}}"));
@@ -126,8 +149,11 @@ public final class CompressLinalgScaling {
         long profitDone = System.nanoTime();
         int[] permutation = LinearAssignment.maximize(profit, leader.intermediate());
         long done = System.nanoTime();
-        return new double[] {(profitDone - start) / 1e9, (done - profitDone) / 1e9,
-            expected != null && Arrays.equals(expected, permutation) ? 1 : 0};
+        return new double[] {
+            (profitDone - start) / 1e9,
+            (done - profitDone) / 1e9,
+            expected != null && Arrays.equals(expected, permutation) ? 1 : 0
+        };
     }
 
     /** {seconds, relative reconstruction error}. */
@@ -139,7 +165,8 @@ public final class CompressLinalgScaling {
 
     /** The route not taken: ND4J's LAPACK gesvd (left singular vectors only) on [W_1 … W_k]. */
     private static double timeNd4jGesvd(List<float[]> matrices, int rows, int cols) {
-        INDArray concatenation = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, (long) matrices.size() * cols}, 'c');
+        INDArray concatenation =
+                Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, (long) matrices.size() * cols}, 'c');
         FloatBuffer buffer = concatenation.data().asNioFloat();
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < matrices.size(); i++) {
@@ -154,12 +181,18 @@ public final class CompressLinalgScaling {
     }
 
     private static ExpertWeights randomExpert(int hidden, int neurons, double std, SplittableRandom random) {
-        return new ExpertWeights(hidden, neurons, gaussian(hidden * neurons, std, random),
-                gaussian(hidden * neurons, std, random), gaussian(hidden * neurons, std, random));
+        return new ExpertWeights(
+                hidden,
+                neurons,
+                gaussian(hidden * neurons, std, random),
+                gaussian(hidden * neurons, std, random),
+                gaussian(hidden * neurons, std, random));
     }
 
     private static ExpertWeights withNoise(ExpertWeights expert, double std, SplittableRandom random) {
-        float[][] noisy = {expert.gate().clone(), expert.up().clone(), expert.down().clone()};
+        float[][] noisy = {
+            expert.gate().clone(), expert.up().clone(), expert.down().clone()
+        };
         for (float[] matrix : noisy) {
             for (int i = 0; i < matrix.length; i++) {
                 matrix[i] += (float) (std * random.nextGaussian());
@@ -177,7 +210,8 @@ public final class CompressLinalgScaling {
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {
-        List<Integer> permutation = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+        List<Integer> permutation =
+                new ArrayList<>(IntStream.range(0, n).boxed().toList());
         Collections.shuffle(permutation, new Random(random.nextLong()));
         return permutation.stream().mapToInt(Integer::intValue).toArray();
     }

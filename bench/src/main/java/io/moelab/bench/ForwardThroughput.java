@@ -1,11 +1,11 @@
 package io.moelab.bench;
 
 import io.moelab.model.ForwardOptions;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
+import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
-import io.moelab.routing.RoutingObserver;
 import io.moelab.routing.LayerRouting;
+import io.moelab.routing.RoutingObserver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +48,9 @@ public final class ForwardThroughput {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int[] modes = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {1};
+        int[] modes = args.length > 1
+                ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1};
         MoeConfig config = MoeConfig.fromJson(CONFIG, "bench config");
         MoeModel model = MoeModel.randomlyInitialised(config, 0);
         Random random = new Random(1);
@@ -82,12 +84,21 @@ public final class ForwardThroughput {
             double median = median(seconds[m]);
             double expertSeconds = expertMatmulSeconds(config, load.tokensPerExpert, modes[m]);
             double peak = sgemmPeakGflops(modes[m]);
-            System.out.printf(java.util.Locale.ROOT,
+            System.out.printf(
+                    java.util.Locale.ROOT,
                     "{\"blas_threads\":%s,\"forward_threads\":%d,\"tokens\":%d,\"median_s\":%.4f,\"tokens_per_s\":%.1f,"
                             + "\"speedup_vs_first_mode\":%.3f,\"expert_matmul_share\":%.3f,\"forward_gflops\":%.1f,"
                             + "\"sgemm_peak_gflops\":%.1f,\"runs_s\":%s}%n",
-                    System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), modes[m], tokens, median, tokens / median,
-                    firstMedian / median, expertSeconds / median, flops / median / 1e9, peak, Arrays.toString(seconds[m]));
+                    System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                    modes[m],
+                    tokens,
+                    median,
+                    tokens / median,
+                    firstMedian / median,
+                    expertSeconds / median,
+                    flops / median / 1e9,
+                    peak,
+                    Arrays.toString(seconds[m]));
         }
     }
 
@@ -173,10 +184,15 @@ public final class ForwardThroughput {
 
     private static double forwardFlops(MoeConfig config, List<int[]> tokensPerExpert, int tokens) {
         double hidden = config.hiddenSize();
-        double qkvo = 2 * hidden * config.attention().headDim() * (2.0 * config.attention().numHeads() + 2.0 * config.attention().numKvHeads());
+        double qkvo = 2
+                * hidden
+                * config.attention().headDim()
+                * (2.0 * config.attention().numHeads()
+                        + 2.0 * config.attention().numKvHeads());
         double attentionScores = 0;
         for (int i = 0; i < LENGTH; i++) {
-            attentionScores += 2.0 * 2 * config.attention().numHeads() * config.attention().headDim() * (i + 1);
+            attentionScores +=
+                    2.0 * 2 * config.attention().numHeads() * config.attention().headDim() * (i + 1);
         }
         attentionScores *= BATCH;
         double flops = 0;
@@ -204,10 +220,11 @@ public final class ForwardThroughput {
         double[] seconds = new double[7];
         for (int r = 0; r < seconds.length + 2; r++) {
             double elapsed = concurrently(threads, t -> {
-                for (int i = 0; i < 5; i++) {
-                    Nd4j.matmul(a[t], b, c[t], false, true, false);
-                }
-            }) / 5;
+                        for (int i = 0; i < 5; i++) {
+                            Nd4j.matmul(a[t], b, c[t], false, true, false);
+                        }
+                    })
+                    / 5;
             if (r >= 2) {
                 seconds[r - 2] = elapsed;
             }

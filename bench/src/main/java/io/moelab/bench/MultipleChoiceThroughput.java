@@ -3,9 +3,9 @@ package io.moelab.bench;
 import io.moelab.eval.EngineOptions;
 import io.moelab.eval.EvaluationEngine;
 import io.moelab.eval.task.MultipleChoiceInstance;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
 import io.moelab.model.tokenizer.ByteTokenizer;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.NativeRouting;
 import io.moelab.routing.policy.EvalPolicy;
 import java.util.ArrayList;
@@ -36,8 +36,14 @@ public final class MultipleChoiceThroughput {
         MoeModel model = MoeModel.randomlyInitialised(MoeConfig.fromJson(ForwardThroughput.CONFIG, "bench config"), 0);
         EvalPolicy policy = new EvalPolicy.Routed("native", NativeRouting.INSTANCE);
         List<MultipleChoiceInstance> instances = instances(documents, new Random(1));
-        long scoredTokens = instances.stream().flatMap(i -> i.continuations().stream()).mapToLong(String::length).sum();
-        long requestTokens = instances.stream().mapToLong(i -> CHOICES * (long) i.contexts().get(0).length()).sum() + scoredTokens;
+        long scoredTokens = instances.stream()
+                .flatMap(i -> i.continuations().stream())
+                .mapToLong(String::length)
+                .sum();
+        long requestTokens = instances.stream()
+                        .mapToLong(i -> CHOICES * (long) i.contexts().get(0).length())
+                        .sum()
+                + scoredTokens;
 
         EngineOptions batched = EngineOptions.defaults();
         EngineOptions unbatched = EngineOptions.defaults().withBatched(false);
@@ -51,7 +57,8 @@ public final class MultipleChoiceThroughput {
             boolean batchedFirst = r % 2 == 0;
             for (int turn = 0; turn < 2; turn++) {
                 boolean runBatched = batchedFirst == (turn == 0);
-                EvaluationEngine engine = new EvaluationEngine(model, new ByteTokenizer(), policy, runBatched ? batched : unbatched);
+                EvaluationEngine engine =
+                        new EvaluationEngine(model, new ByteTokenizer(), policy, runBatched ? batched : unbatched);
                 long start = System.nanoTime();
                 engine.evaluate(instances);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -61,16 +68,27 @@ public final class MultipleChoiceThroughput {
         }
         double batchedRate = scoredTokens / median(batchedSeconds);
         double unbatchedRate = scoredTokens / median(unbatchedSeconds);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "{\"threads\":\"%s\",\"documents\":%d,\"requests\":%d,\"request_tokens\":%d,\"scored_tokens\":%d,"
                         + "\"batched_scored_tokens_per_s\":%.1f,\"unbatched_scored_tokens_per_s\":%.1f,\"speedup\":%.2f,"
                         + "\"batched_request_tokens_per_s\":%.1f,\"unbatched_request_tokens_per_s\":%.1f,"
                         + "\"batched_tokens_forwarded\":%d,\"unbatched_tokens_forwarded\":%d,"
                         + "\"batched_runs_s\":%s,\"unbatched_runs_s\":%s}%n",
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), documents, documents * CHOICES, requestTokens,
-                scoredTokens, batchedRate, unbatchedRate, batchedRate / unbatchedRate,
-                requestTokens / median(batchedSeconds), requestTokens / median(unbatchedSeconds),
-                forwarded[0], forwarded[1], Arrays.toString(batchedSeconds), Arrays.toString(unbatchedSeconds));
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                documents,
+                documents * CHOICES,
+                requestTokens,
+                scoredTokens,
+                batchedRate,
+                unbatchedRate,
+                batchedRate / unbatchedRate,
+                requestTokens / median(batchedSeconds),
+                requestTokens / median(unbatchedSeconds),
+                forwarded[0],
+                forwarded[1],
+                Arrays.toString(batchedSeconds),
+                Arrays.toString(unbatchedSeconds));
     }
 
     /** Contexts of 60–200 characters and 4 choices of 5–30, printable ASCII (one byte-level token each). */
@@ -82,8 +100,8 @@ public final class MultipleChoiceThroughput {
             for (int c = 0; c < CHOICES; c++) {
                 choices.add(ascii(random, 5 + random.nextInt(26)));
             }
-            instances.add(new MultipleChoiceInstance("bench-" + d, Collections.nCopies(CHOICES, context), choices, choices,
-                    random.nextInt(CHOICES)));
+            instances.add(new MultipleChoiceInstance(
+                    "bench-" + d, Collections.nCopies(CHOICES, context), choices, choices, random.nextInt(CHOICES)));
         }
         return instances;
     }

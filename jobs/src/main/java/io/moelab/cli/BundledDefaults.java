@@ -10,13 +10,13 @@ import java.nio.file.Path;
 final class BundledDefaults {
     /** System property {@code bin/moelab} sets to the checkout; the working directory when unset. */
     static final String HOME_PROPERTY = "moelab.home";
+
     static final String MODEL = "models/trained-moe";
     static final String CALIBRATION_DATA = "datasets/calibration-mix";
     static final String WAREHOUSE = "warehouse";
     static final String TASKS = "tasks/bundled";
 
-    private BundledDefaults() {
-    }
+    private BundledDefaults() {}
 
     static Path home() {
         return Path.of(System.getProperty(HOME_PROPERTY, "."));

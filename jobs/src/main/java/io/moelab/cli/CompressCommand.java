@@ -9,12 +9,15 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code moelab compress}: one expert-compression method → a checkpoint directory and merge_plans rows. */
-@Command(name = "compress", mixinStandardHelpOptions = true, modelTransformer = CompressMethodOptions.class,
+@Command(
+        name = "compress",
+        mixinStandardHelpOptions = true,
+        modelTransformer = CompressMethodOptions.class,
         description = "Prune or merge a MoE model's experts; write a Hugging Face checkpoint and the merge plan.")
 public final class CompressCommand implements Callable<Integer> {
     @Spec
@@ -44,18 +47,26 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String run = runId != null ? runId
-                : "compress-" + method + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String run = runId != null
+                ? runId
+                : "compress-" + method + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         SparkSession spark = SparkSessions.forCommand("moelab compress " + run, options.master);
         try {
-            CompressionJob.Summary summary = new CompressionJob(spark, options.methods())
-                    .run(options.config(method, output, run));
+            CompressionJob.Summary summary =
+                    new CompressionJob(spark, options.methods()).run(options.config(method, output, run));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("run %s: %s checkpoint with %d MoE layers compressed in %s; %d merge_plans rows in %s%n",
-                    summary.runId(), method, summary.layers().size(), summary.checkpoint(), summary.planRows(),
+            out.printf(
+                    "run %s: %s checkpoint with %d MoE layers compressed in %s; %d merge_plans rows in %s%n",
+                    summary.runId(),
+                    method,
+                    summary.layers().size(),
+                    summary.checkpoint(),
+                    summary.planRows(),
                     options.warehouse);
-            summary.layers().forEach((layer, compressed) -> out.printf("  layer %d: %s%n", layer,
-                    java.util.Arrays.toString(compressed.expertMap())));
+            summary.layers()
+                    .forEach((layer, compressed) ->
+                            out.printf("  layer %d: %s%n", layer, java.util.Arrays.toString(compressed.expertMap())));
             out.flush();
         } finally {
             spark.stop();

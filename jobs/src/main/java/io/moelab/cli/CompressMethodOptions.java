@@ -19,7 +19,9 @@ final class CompressMethodOptions implements IModelTransformer {
         OptionSpec method = command.findOption("--method");
         if (method != null) {
             command.remove(method);
-            command.addOption(method.toBuilder().completionCandidates(options.methods().names()).build());
+            command.addOption(method.toBuilder()
+                    .completionCandidates(options.methods().names())
+                    .build());
         }
         for (MethodParameter<?> parameter : options.methods().parameters()) {
             command.addOption(OptionSpec.builder("--" + parameter.name())

@@ -26,51 +26,91 @@ final class CompressOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--model", description = "Model directory, local or s3a:// (default: the bundled models/trained-moe).")
+    @Option(
+            names = "--model",
+            description = "Model directory, local or s3a:// (default: the bundled models/trained-moe).")
     String model;
 
-    @Option(names = "--stats", description = "routing_stats run id whose selection counts drive the method (default: count on the calibration data).")
+    @Option(
+            names = "--stats",
+            description =
+                    "routing_stats run id whose selection counts drive the method (default: count on the calibration data).")
     String statsRun;
 
-    @Option(names = "--stats-label", description = "Per-task variant: use the counts of this label from the run's expert_labels.")
+    @Option(
+            names = "--stats-label",
+            description = "Per-task variant: use the counts of this label from the run's expert_labels.")
     String statsLabel;
 
-    @Option(names = "--target-experts", defaultValue = "4", description = "Experts per MoE layer after compression (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--target-experts",
+            defaultValue = "4",
+            description = "Experts per MoE layer after compression (default: ${DEFAULT-VALUE}).")
     int targetExperts;
 
-    @Option(names = "--inputs", defaultValue = "LAYER_WISE",
-            description = "Calibration inputs: LAYER_WISE (from the original model) or PROGRESSIVE (from the model with earlier layers compressed). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--inputs",
+            defaultValue = "LAYER_WISE",
+            description =
+                    "Calibration inputs: LAYER_WISE (from the original model) or PROGRESSIVE (from the model with earlier layers compressed). Default: ${DEFAULT-VALUE}.")
     ModelCompressor.Inputs inputs;
 
-    @Option(names = "--form", defaultValue = "SMALLER_ROUTER",
-            description = "SMALLER_ROUTER (standard HF checkpoint) or EXACT_ROUTER (router kept whole, expert map in config.json). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--form",
+            defaultValue = "SMALLER_ROUTER",
+            description =
+                    "SMALLER_ROUTER (standard HF checkpoint) or EXACT_ROUTER (router kept whole, expert map in config.json). Default: ${DEFAULT-VALUE}.")
     ExportForm form;
 
-    @Option(names = "--calibration", split = ",", description = "Calibration dataset file(s)/folder(s) (default: the bundled datasets/calibration-mix).")
+    @Option(
+            names = "--calibration",
+            split = ",",
+            description = "Calibration dataset file(s)/folder(s) (default: the bundled datasets/calibration-mix).")
     List<String> calibration;
 
-    @Option(names = "--calibration-format", defaultValue = DatasetOptions.DEFAULT_FORMAT, description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--calibration-format",
+            defaultValue = DatasetOptions.DEFAULT_FORMAT,
+            description = "AUTO, PARQUET, JSONL or TEXT (default: ${DEFAULT-VALUE}).")
     DatasetOptions.Format calibrationFormat;
 
-    @Option(names = "--text-column", defaultValue = DatasetOptions.DEFAULT_TEXT_COLUMN, description = "Column with the text (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--text-column",
+            defaultValue = DatasetOptions.DEFAULT_TEXT_COLUMN,
+            description = "Column with the text (default: ${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--calibration-sequences", defaultValue = "64", description = "Calibration sequences, the first of the seed's order (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--calibration-sequences",
+            defaultValue = "64",
+            description = "Calibration sequences, the first of the seed's order (default: ${DEFAULT-VALUE}).")
     int sequences;
 
-    @Option(names = "--sequence-length", defaultValue = "128", description = "Tokens per calibration sequence, BOS included (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sequence-length",
+            defaultValue = "128",
+            description = "Tokens per calibration sequence, BOS included (default: ${DEFAULT-VALUE}).")
     int sequenceLength;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Document order, random pruning, K-means (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Document order, random pruning, K-means (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--dtype", description = "Output dtype: float32, float16 or bfloat16 (default: the source's).")
     String dtype;
 
-    @Option(names = "--max-shard-bytes", defaultValue = "5000000000", description = "Shard the safetensors past this size, as save_pretrained's 5GB (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-shard-bytes",
+            defaultValue = "5000000000",
+            description = "Shard the safetensors past this size, as save_pretrained's 5GB (default: ${DEFAULT-VALUE}).")
     long maxShardBytes;
 
-    @Option(names = "--warehouse", defaultValue = BundledDefaults.WAREHOUSE, description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warehouse",
+            defaultValue = BundledDefaults.WAREHOUSE,
+            description = "Warehouse root, local or s3a:// (default: ./${DEFAULT-VALUE}).")
     String warehouse;
 
     @Option(names = "--master", description = "Spark master when not under spark-submit (default: local[*]).")
@@ -82,8 +122,11 @@ final class CompressOptions {
 
     /** The options of the command that mixes them in. */
     static CompressOptions of(CommandSpec command) {
-        return command.mixins().values().stream().map(CommandSpec::userObject)
-                .filter(CompressOptions.class::isInstance).map(CompressOptions.class::cast).findFirst()
+        return command.mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(CompressOptions.class::isInstance)
+                .map(CompressOptions.class::cast)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException(command.name() + " does not mix in CompressOptions"));
     }
 
@@ -94,17 +137,36 @@ final class CompressOptions {
     /** The run these options describe, with the parsed value of every registered method parameter. */
     CompressionConfig config(String method, String output, String runId) {
         boolean bundled = calibration == null;
-        DatasetOptions data = DatasetOptions.builder(bundled
-                        ? new String[] {BundledDefaults.calibrationData()} : calibration.toArray(String[]::new))
-                .format(calibrationFormat).textColumn(textColumn).seed(seed)
+        DatasetOptions data = DatasetOptions.builder(
+                        bundled ? new String[] {BundledDefaults.calibrationData()} : calibration.toArray(String[]::new))
+                .format(calibrationFormat)
+                .textColumn(textColumn)
+                .seed(seed)
                 .idColumn(bundled ? "id" : null)
                 .maxTokens((long) sequences * sequenceLength)
                 .build();
         Map<String, Object> parameters = new LinkedHashMap<>();
-        methods.parameters().forEach(parameter ->
-                parameters.put(parameter.name(), command.findOption("--" + parameter.name()).getValue()));
-        return new CompressionConfig(BundledDefaults.model(model), statsRun,
-                statsLabel, method, new ParameterValues(parameters), new MethodContext(seed, new MllibClustering()),
-                targetExperts, inputs, form, data, sequences, sequenceLength, dtype, output, maxShardBytes, warehouse, runId);
+        methods.parameters()
+                .forEach(parameter -> parameters.put(
+                        parameter.name(),
+                        command.findOption("--" + parameter.name()).getValue()));
+        return new CompressionConfig(
+                BundledDefaults.model(model),
+                statsRun,
+                statsLabel,
+                method,
+                new ParameterValues(parameters),
+                new MethodContext(seed, new MllibClustering()),
+                targetExperts,
+                inputs,
+                form,
+                data,
+                sequences,
+                sequenceLength,
+                dtype,
+                output,
+                maxShardBytes,
+                warehouse,
+                runId);
     }
 }

@@ -22,8 +22,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                 return BAD_INPUT;
             }
         }
-        command.getErr().println("moelab " + command.getCommandName() + ": internal error: " + e
-                + (System.getenv("MOELAB_DEBUG") == null ? " (set MOELAB_DEBUG=1 for the stack trace)" : ""));
+        command.getErr()
+                .println("moelab " + command.getCommandName() + ": internal error: " + e
+                        + (System.getenv("MOELAB_DEBUG") == null ? " (set MOELAB_DEBUG=1 for the stack trace)" : ""));
         if (System.getenv("MOELAB_DEBUG") != null) {
             e.printStackTrace(command.getErr());
         }

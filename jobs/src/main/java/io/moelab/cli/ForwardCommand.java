@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
  * {@code moelab forward --model DIR --input-ids 1,200,33 --output out.json}: one sequence through
  * the model, written in the layout of the reference fixtures' {@code vectors.json}.
  */
-@Command(name = "forward", mixinStandardHelpOptions = true,
+@Command(
+        name = "forward",
+        mixinStandardHelpOptions = true,
         description = "Run one sequence through a model and write logits, routing and layer outputs as JSON.")
 public final class ForwardCommand implements Callable<Integer> {
 
@@ -46,22 +48,28 @@ public final class ForwardCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path parent = output.toAbsolutePath().getParent();
         if (Files.isDirectory(output) || !Files.isDirectory(parent)) {
-            throw new MoelabInputException("--output " + output + ": not a writable file path (is it a directory, or is its folder missing?)");
+            throw new MoelabInputException(
+                    "--output " + output + ": not a writable file path (is it a directory, or is its folder missing?)");
         }
         MoeModel moe = MoeModel.load(model);
         RoutingRecorder routing = new RoutingRecorder();
-        ForwardResult result = moe.forward(TokenBatch.of(inputIds),
+        ForwardResult result = moe.forward(
+                TokenBatch.of(inputIds),
                 ForwardOptions.builder().observe(routing).keepLayerOutputs(true).build());
         Path partial = parent.resolve(output.getFileName() + ".partial");
         try (JsonGenerator json = new JsonFactory().createGenerator(partial.toFile(), JsonEncoding.UTF8)) {
             write(json, moe, result, routing);
         }
         Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        spec.commandLine().getOut().println("wrote " + output + " (" + inputIds.length + " tokens, " + routing.layers().size() + " MoE layers)");
+        spec.commandLine()
+                .getOut()
+                .println("wrote " + output + " (" + inputIds.length + " tokens, "
+                        + routing.layers().size() + " MoE layers)");
         return 0;
     }
 
-    private void write(JsonGenerator json, MoeModel moe, ForwardResult result, RoutingRecorder routing) throws IOException {
+    private void write(JsonGenerator json, MoeModel moe, ForwardResult result, RoutingRecorder routing)
+            throws IOException {
         int hidden = moe.config().hiddenSize();
         int tokens = inputIds.length;
         json.writeStartObject();

@@ -1,7 +1,7 @@
 package io.moelab.cli;
 
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.moe.MoeConfig;
 import io.moelab.routing.FamilyRule;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code moelab inspect --model DIR}: what a checkpoint is, from its config and safetensors headers only (no weights read). */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
         description = "Describe a Hugging Face MoE checkpoint: family, layers, experts, parameters, dtype.")
 public final class InspectCommand implements Callable<Integer> {
 
@@ -33,11 +35,19 @@ public final class InspectCommand implements Callable<Integer> {
             dtype = checkpoint.dominantDType().name();
         }
         int[] moeLayers = config.layers().moeLayerIndices();
-        int[] denseLayers = IntStream.range(0, config.layers().numLayers()).filter(l -> !config.layers().isMoeLayer(l)).toArray();
+        int[] denseLayers = IntStream.range(0, config.layers().numLayers())
+                .filter(l -> !config.layers().isMoeLayer(l))
+                .toArray();
         MoeConfig.ParameterCount parameters = config.parameterCount();
-        String shared = config.experts().sharedIntermediate() == 0 ? "none"
-                : "width " + config.experts().sharedIntermediate() + (config.experts().sharedExpertGated() ? ", sigmoid-gated" : ", unscaled");
-        spec.commandLine().getOut().printf(Locale.ROOT, """
+        String shared = config.experts().sharedIntermediate() == 0
+                ? "none"
+                : "width " + config.experts().sharedIntermediate()
+                        + (config.experts().sharedExpertGated() ? ", sigmoid-gated" : ", unscaled");
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        Locale.ROOT,
+                        """
                 model        %s
                 family       %s
                 layers       %d (MoE: %s; dense: %s)
@@ -49,17 +59,34 @@ public final class InspectCommand implements Callable<Integer> {
                 parameters   %,d total, %,d active per token
                 dtype        %s (computed in float32)
                 """,
-                model, config.family().modelType(), config.layers().numLayers(), ranges(moeLayers), ranges(denseLayers),
-                config.experts().numExperts(), config.routing().topK(), FamilyRule.renormalises(config, config.routing().topK()) ? "renormalised" : "raw softmax probabilities",
-                config.experts().expertIntermediate(),
-                denseLayers.length > 0 ? " (dense MLP width " + config.layers().denseIntermediate() + ")" : "",
-                shared, config.attention().numHeads(), config.attention().numKvHeads(), config.attention().headDim(), config.attention().ropeTheta(),
-                switch (config.attention().qkNorm()) {
-                    case NONE -> "";
-                    case PER_HEAD -> ", q/k norm per head";
-                    case WHOLE_PROJECTION -> ", q/k norm over the whole projection";
-                },
-                config.vocabSize(), parameters.total(), parameters.activePerToken(), dtype);
+                        model,
+                        config.family().modelType(),
+                        config.layers().numLayers(),
+                        ranges(moeLayers),
+                        ranges(denseLayers),
+                        config.experts().numExperts(),
+                        config.routing().topK(),
+                        FamilyRule.renormalises(config, config.routing().topK())
+                                ? "renormalised"
+                                : "raw softmax probabilities",
+                        config.experts().expertIntermediate(),
+                        denseLayers.length > 0
+                                ? " (dense MLP width " + config.layers().denseIntermediate() + ")"
+                                : "",
+                        shared,
+                        config.attention().numHeads(),
+                        config.attention().numKvHeads(),
+                        config.attention().headDim(),
+                        config.attention().ropeTheta(),
+                        switch (config.attention().qkNorm()) {
+                            case NONE -> "";
+                            case PER_HEAD -> ", q/k norm per head";
+                            case WHOLE_PROJECTION -> ", q/k norm over the whole projection";
+                        },
+                        config.vocabSize(),
+                        parameters.total(),
+                        parameters.activePerToken(),
+                        dtype);
         spec.commandLine().getOut().flush();
         return 0;
     }

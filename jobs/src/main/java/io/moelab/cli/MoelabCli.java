@@ -7,19 +7,30 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code moelab} command; each job is a subcommand. */
-@Command(name = "moelab",
+@Command(
+        name = "moelab",
         mixinStandardHelpOptions = true,
         versionProvider = MoelabCli.ManifestVersion.class,
         description = "Study and compress Mixture-of-Experts models with Spark.",
-        subcommands = {InspectCommand.class, ForwardCommand.class, CalibrateCommand.class, EvaluateCommand.class, ReplayCacheCommand.class,
-                CompressCommand.class, CompressReportCommand.class, MergeModelsCommand.class})
+        subcommands = {
+            InspectCommand.class,
+            ForwardCommand.class,
+            CalibrateCommand.class,
+            EvaluateCommand.class,
+            ReplayCacheCommand.class,
+            CompressCommand.class,
+            CompressReportCommand.class,
+            MergeModelsCommand.class
+        })
 public class MoelabCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        System.exit(execute(
+                args,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
 

@@ -7,12 +7,11 @@ import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of a command: local[*] and quiet logs when embedded, spark-submit's settings otherwise. */
 final class SparkSessions {
-    private SparkSessions() {
-    }
+    private SparkSessions() {}
 
     static SparkSession forCommand(String appName, String master) {
-        SparkSession.Builder builder = SparkSession.builder().appName(appName)
-                .config("spark.ui.showConsoleProgress", "true");
+        SparkSession.Builder builder =
+                SparkSession.builder().appName(appName).config("spark.ui.showConsoleProgress", "true");
         boolean embedded = master != null || !new SparkConf().contains("spark.master");
         if (embedded) {
             builder.master(master != null ? master : "local[*]");

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     private static final Path SHARED = Path.of(System.getProperty("moelab.shared", "../../shared"));
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -42,7 +41,8 @@ class CliTest {
 
     @Test
     void inspectShowsQwenSharedExpertAndBias() {
-        Run r = run("inspect", "--model", SHARED.resolve("fixtures/hf/qwen2_moe").toString());
+        Run r = run(
+                "inspect", "--model", SHARED.resolve("fixtures/hf/qwen2_moe").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shared       width 96, sigmoid-gated"), r.out());
         assertTrue(r.out().contains("raw softmax probabilities"), r.out());
@@ -51,16 +51,23 @@ class CliTest {
     @Test
     void forwardWritesTheFixtureLayoutAndMatchesTransformers(@TempDir Path dir) throws IOException {
         Path model = SHARED.resolve("fixtures/hf/mixtral");
-        JsonNode reference = new ObjectMapper().readTree(model.resolve("vectors.json").toFile()).get("cases").get(1);
+        JsonNode reference = new ObjectMapper()
+                .readTree(model.resolve("vectors.json").toFile())
+                .get("cases")
+                .get(1);
         StringBuilder ids = new StringBuilder();
-        reference.get("input_ids").forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
+        reference
+                .get("input_ids")
+                .forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
         Path out = dir.resolve("out.json");
         Run r = run("forward", "--model", model.toString(), "--input-ids", ids.toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode written = new ObjectMapper().readTree(out.toFile());
         for (String key : new String[] {"logits", "router_logits", "layer_outputs", "topk_weights"}) {
             assertEquals(shape(reference.get(key)), shape(written.get(key)), key + " shape");
-            assertTrue(maxAbsDiff(reference.get(key), written.get(key)) <= 1e-5, key + " differs by " + maxAbsDiff(reference.get(key), written.get(key)));
+            assertTrue(
+                    maxAbsDiff(reference.get(key), written.get(key)) <= 1e-5,
+                    key + " differs by " + maxAbsDiff(reference.get(key), written.get(key)));
         }
         assertEquals(reference.get("topk_experts"), written.get("topk_experts"));
         assertFalse(Files.exists(dir.resolve("out.json.partial")));
@@ -70,18 +77,24 @@ class CliTest {
     void badInputExitsTwoWithOneLine(@TempDir Path dir) throws IOException {
         Path model = SHARED.resolve("fixtures/hf/mixtral");
         Path out = dir.resolve("o.json");
-        assertBadInput(run("forward", "--model", model.toString(), "--input-ids", "1,999", "--output", out.toString()),
+        assertBadInput(
+                run("forward", "--model", model.toString(), "--input-ids", "1,999", "--output", out.toString()),
                 "token id 999");
-        assertBadInput(run("forward", "--model", model.toString(), "--input-ids", "1,x", "--output", out.toString()),
+        assertBadInput(
+                run("forward", "--model", model.toString(), "--input-ids", "1,x", "--output", out.toString()),
                 "--input-ids");
         assertBadInput(run("inspect", "--model", dir.resolve("nowhere").toString()), "config.json");
         Path weird = Files.createDirectories(dir.resolve("weird"));
         Files.writeString(weird.resolve("config.json"), "{\"model_type\": \"llama\"}");
-        assertBadInput(run("inspect", "--model", weird.toString()), "model_type 'llama' is not supported; supported: mixtral, qwen2_moe, qwen3_moe, olmoe, deepseek");
+        assertBadInput(
+                run("inspect", "--model", weird.toString()),
+                "model_type 'llama' is not supported; supported: mixtral, qwen2_moe, qwen3_moe, olmoe, deepseek");
         Path pickled = Files.createDirectories(dir.resolve("pickled"));
         Files.copy(model.resolve("config.json"), pickled.resolve("config.json"));
         Files.write(pickled.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
-        assertBadInput(run("forward", "--model", pickled.toString(), "--input-ids", "1", "--output", out.toString()), "pickled PyTorch weights");
+        assertBadInput(
+                run("forward", "--model", pickled.toString(), "--input-ids", "1", "--output", out.toString()),
+                "pickled PyTorch weights");
         assertFalse(Files.exists(out), "no output after a failure");
     }
 

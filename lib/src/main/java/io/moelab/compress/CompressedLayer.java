@@ -21,8 +21,12 @@ import java.util.stream.IntStream;
  * @param expertBits   per target expert, the weight bit width its matrices were fake-quantised to; empty
  *                     when the method keeps full precision, else one entry for every target
  */
-public record CompressedLayer(List<ExpertWeights> experts, float[] router, int[] expertMap, List<PlanEntry> plan,
-                              Map<Integer, Integer> expertBits) {
+public record CompressedLayer(
+        List<ExpertWeights> experts,
+        float[] router,
+        int[] expertMap,
+        List<PlanEntry> plan,
+        Map<Integer, Integer> expertBits) {
 
     public CompressedLayer {
         experts = List.copyOf(experts);
@@ -30,12 +34,13 @@ public record CompressedLayer(List<ExpertWeights> experts, float[] router, int[]
         expertBits = Collections.unmodifiableMap(new TreeMap<>(expertBits));
         int stored = Arrays.stream(expertMap).max().orElse(-1) + 1;
         if (stored != experts.size()) {
-            throw new IllegalArgumentException("expert map targets " + stored + " experts, layer has " + experts.size());
+            throw new IllegalArgumentException(
+                    "expert map targets " + stored + " experts, layer has " + experts.size());
         }
         Set<Integer> targets = IntStream.range(0, experts.size()).boxed().collect(Collectors.toSet());
         if (!expertBits.isEmpty() && !expertBits.keySet().equals(targets)) {
-            throw new IllegalArgumentException("expert bits name targets " + expertBits.keySet() + ", layer has "
-                    + experts.size() + " experts");
+            throw new IllegalArgumentException(
+                    "expert bits name targets " + expertBits.keySet() + ", layer has " + experts.size() + " experts");
         }
     }
 

@@ -13,7 +13,8 @@ public record CompressionContext(MoeConfig config, int targetExperts) {
     public void requireFewerThan(int numExperts) {
         if (targetExperts >= numExperts || targetExperts < config.routing().topK()) {
             throw new MoelabInputException("--target-experts " + targetExperts + " must be fewer than the model's "
-                    + numExperts + " experts and at least num_experts_per_tok " + config.routing().topK());
+                    + numExperts + " experts and at least num_experts_per_tok "
+                    + config.routing().topK());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.moelab.compress;
 
-
 import java.util.Map;
 
 /**

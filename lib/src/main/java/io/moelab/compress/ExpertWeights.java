@@ -23,8 +23,8 @@ public record ExpertWeights(int hidden, int intermediate, float[] gate, float[] 
     /** The expert with its neurons reordered: new neuron {@code j} is old neuron {@code permutation[j]}. */
     public ExpertWeights permuteNeurons(int[] permutation) {
         if (permutation.length != intermediate) {
-            throw new IllegalArgumentException("permutation has " + permutation.length + " entries, expert has "
-                    + intermediate + " neurons");
+            throw new IllegalArgumentException(
+                    "permutation has " + permutation.length + " entries, expert has " + intermediate + " neurons");
         }
         float[] newGate = new float[gate.length];
         float[] newUp = new float[up.length];
@@ -49,7 +49,8 @@ public record ExpertWeights(int hidden, int intermediate, float[] gate, float[] 
      */
     public static ExpertWeights weightedSum(List<ExpertWeights> experts, double[] coefficients) {
         if (experts.isEmpty() || experts.size() != coefficients.length) {
-            throw new IllegalArgumentException(experts.size() + " experts but " + coefficients.length + " coefficients");
+            throw new IllegalArgumentException(
+                    experts.size() + " experts but " + coefficients.length + " coefficients");
         }
         ExpertWeights first = experts.get(0);
         for (ExpertWeights expert : experts) {
@@ -58,7 +59,9 @@ public record ExpertWeights(int hidden, int intermediate, float[] gate, float[] 
                         + first.hidden + " and " + expert.intermediate + "×" + expert.hidden);
             }
         }
-        return new ExpertWeights(first.hidden, first.intermediate,
+        return new ExpertWeights(
+                first.hidden,
+                first.intermediate,
                 WeightedSum.of(experts.stream().map(ExpertWeights::gate).toList(), coefficients),
                 WeightedSum.of(experts.stream().map(ExpertWeights::up).toList(), coefficients),
                 WeightedSum.of(experts.stream().map(ExpertWeights::down).toList(), coefficients));

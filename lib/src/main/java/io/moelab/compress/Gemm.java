@@ -5,8 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Row-major float[] products for compression methods, on the model's own sgemm path ({@link MatrixOps}). */
 public final class Gemm {
-    private Gemm() {
-    }
+    private Gemm() {}
 
     /** {@code x · Wᵀ} for x [rows × in] and W [out × in], both row-major; returns [rows × out]. */
     public static float[] timesTransposed(float[] x, int rows, float[] weight, int out) {
@@ -17,8 +16,11 @@ public final class Gemm {
     public static float[] expertOutput(ExpertWeights expert, float[] x, int n) {
         int hidden = expert.hidden();
         int intermediate = expert.intermediate();
-        INDArray activation = MatrixOps.swigluActivation(MatrixOps.matrix(x, n, hidden),
-                MatrixOps.matrix(expert.gate(), intermediate, hidden), MatrixOps.matrix(expert.up(), intermediate, hidden));
-        return MatrixOps.toFloats(MatrixOps.timesTransposed(activation, MatrixOps.matrix(expert.down(), hidden, intermediate)));
+        INDArray activation = MatrixOps.swigluActivation(
+                MatrixOps.matrix(x, n, hidden),
+                MatrixOps.matrix(expert.gate(), intermediate, hidden),
+                MatrixOps.matrix(expert.up(), intermediate, hidden));
+        return MatrixOps.toFloats(
+                MatrixOps.timesTransposed(activation, MatrixOps.matrix(expert.down(), hidden, intermediate)));
     }
 }

@@ -12,7 +12,8 @@ public record LayerCalibration(long[] selections, float[] inputs, int tokens, in
 
     public LayerCalibration {
         if (inputs.length != (long) tokens * hidden) {
-            throw new IllegalArgumentException("inputs hold " + inputs.length + " floats, expected " + tokens + " × " + hidden);
+            throw new IllegalArgumentException(
+                    "inputs hold " + inputs.length + " floats, expected " + tokens + " × " + hidden);
         }
     }
 

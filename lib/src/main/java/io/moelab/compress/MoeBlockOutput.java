@@ -13,8 +13,7 @@ import java.util.List;
  * each expert only once.
  */
 public final class MoeBlockOutput {
-    private MoeBlockOutput() {
-    }
+    private MoeBlockOutput() {}
 
     /** The routing decision with only {@code kept} experts eligible. */
     public static RoutingDecision route(float[] routerLogits, int tokens, boolean[] kept, MoeConfig config) {
@@ -27,7 +26,11 @@ public final class MoeBlockOutput {
                 }
             }
         }
-        return FamilyRule.topK(Softmax.rows(masked, tokens, numExperts), tokens, config.routing().topK(), config);
+        return FamilyRule.topK(
+                Softmax.rows(masked, tokens, numExperts),
+                tokens,
+                config.routing().topK(),
+                config);
     }
 
     /** [tokens × hidden] output of the block under {@code decision}; {@code expertOutputs.get(e)} is [tokens × hidden]. */

@@ -11,8 +11,8 @@ public record MoeLayerWeights(int layer, int hidden, float[] router, List<Expert
     public MoeLayerWeights {
         experts = List.copyOf(experts);
         if (router.length != experts.size() * hidden) {
-            throw new IllegalArgumentException("router holds " + router.length + " floats, expected "
-                    + experts.size() + " × " + hidden);
+            throw new IllegalArgumentException(
+                    "router holds " + router.length + " floats, expected " + experts.size() + " × " + hidden);
         }
     }
 

@@ -29,8 +29,10 @@ public record CalibrationSequence(long sequenceId, int[] tokens, String label, L
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CalibrationSequence s && sequenceId == s.sequenceId
-                && Arrays.equals(tokens, s.tokens) && Objects.equals(label, s.label)
+        return o instanceof CalibrationSequence s
+                && sequenceId == s.sequenceId
+                && Arrays.equals(tokens, s.tokens)
+                && Objects.equals(label, s.label)
                 && documentIds.equals(s.documentIds);
     }
 
@@ -41,7 +43,7 @@ public record CalibrationSequence(long sequenceId, int[] tokens, String label, L
 
     @Override
     public String toString() {
-        return "CalibrationSequence[id=" + sequenceId + ", label=" + label + ", documents=" + documentIds
-                + ", tokens(" + tokens.length + ")=" + Arrays.toString(tokens) + "]";
+        return "CalibrationSequence[id=" + sequenceId + ", label=" + label + ", documents=" + documentIds + ", tokens("
+                + tokens.length + ")=" + Arrays.toString(tokens) + "]";
     }
 }

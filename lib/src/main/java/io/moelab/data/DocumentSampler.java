@@ -47,7 +47,11 @@ public final class DocumentSampler implements Serializable {
     /** The document's hash for this seed. */
     public long hash(String documentId) {
         byte[] id = documentId.getBytes(StandardCharsets.UTF_8);
-        byte[] data = ByteBuffer.allocate(8 + id.length).order(ByteOrder.LITTLE_ENDIAN).putLong(seed).put(id).array();
+        byte[] data = ByteBuffer.allocate(8 + id.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(seed)
+                .put(id)
+                .array();
         return Murmur3.hash64(data, 0);
     }
 

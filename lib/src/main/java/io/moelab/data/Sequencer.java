@@ -42,8 +42,7 @@ public final class Sequencer implements Serializable {
 
     /** Part of one document that falls in one PACK block. */
     public record Piece(long blockIndex, int offsetInBlock, int[] tokens, String documentId, String label)
-            implements Serializable {
-    }
+            implements Serializable {}
 
     private final SequencingOptions options;
 
@@ -109,7 +108,8 @@ public final class Sequencer implements Serializable {
         List<Piece> sorted = new ArrayList<>();
         for (Piece piece : pieces) {
             if (piece.blockIndex() != blockIndex) {
-                throw new IllegalArgumentException("piece of block " + piece.blockIndex() + " given for block " + blockIndex);
+                throw new IllegalArgumentException(
+                        "piece of block " + piece.blockIndex() + " given for block " + blockIndex);
             }
             sorted.add(piece);
         }
@@ -170,7 +170,8 @@ public final class Sequencer implements Serializable {
             Map<Long, List<Piece>> blocks = new TreeMap<>();
             for (TokenizedDocument doc : documents) {
                 for (Piece piece : pieces(doc, offset, maxBlocks)) {
-                    blocks.computeIfAbsent(piece.blockIndex(), b -> new ArrayList<>()).add(piece);
+                    blocks.computeIfAbsent(piece.blockIndex(), b -> new ArrayList<>())
+                            .add(piece);
                 }
                 offset += streamLength(doc);
             }

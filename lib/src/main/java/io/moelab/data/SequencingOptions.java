@@ -1,8 +1,8 @@
 package io.moelab.data;
 
 import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.Tokenizer;
+import io.moelab.moe.MoeConfig;
 import java.io.Serializable;
 import java.util.OptionalInt;
 
@@ -41,7 +41,10 @@ public record SequencingOptions(Mode mode, int length, boolean addBos, int bosId
         implements Serializable {
 
     /** PACK: fixed blocks over the concatenated stream; WHOLE: one sequence per document. */
-    public enum Mode { PACK, WHOLE }
+    public enum Mode {
+        PACK,
+        WHOLE
+    }
 
     public SequencingOptions {
         if (mode == null) {
@@ -62,7 +65,10 @@ public record SequencingOptions(Mode mode, int length, boolean addBos, int bosId
 
     /** Options for {@code mode} and {@code length} with BOS/EOS as the tokenizer, else the model, defines them. */
     public static SequencingOptions forModel(Mode mode, int length, Tokenizer tokenizer, MoeConfig config) {
-        return forIds(mode, length, firstKnown(tokenizer.bosId(), config.bosTokenId()),
+        return forIds(
+                mode,
+                length,
+                firstKnown(tokenizer.bosId(), config.bosTokenId()),
                 firstKnown(tokenizer.eosId(), config.eosTokenId()));
     }
 

@@ -19,7 +19,9 @@ public record TokenizedDocument(String id, String label, int[] tokens) implement
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenizedDocument t && id.equals(t.id) && Objects.equals(label, t.label)
+        return o instanceof TokenizedDocument t
+                && id.equals(t.id)
+                && Objects.equals(label, t.label)
                 && Arrays.equals(tokens, t.tokens);
     }
 

@@ -17,8 +17,11 @@ public record EngineCounters(long tokensForwarded, long forwardNanos, long routi
     public static final EngineCounters ZERO = new EngineCounters(0, 0, 0, 0);
 
     public EngineCounters plus(EngineCounters other) {
-        return new EngineCounters(tokensForwarded + other.tokensForwarded, forwardNanos + other.forwardNanos,
-                routingSlots + other.routingSlots, tokenLayers + other.tokenLayers);
+        return new EngineCounters(
+                tokensForwarded + other.tokensForwarded,
+                forwardNanos + other.forwardNanos,
+                routingSlots + other.routingSlots,
+                tokenLayers + other.tokenLayers);
     }
 
     public double forwardSeconds() {

@@ -37,11 +37,16 @@ public final class EvaluationEngine {
         this.options = options;
         this.specialTokens = SpecialTokens.of(tokenizer, model.config());
         if (policy instanceof EvalPolicy.Contrastive contrastive) {
-            this.runners = List.of(new ForwardRunner(model, contrastive.strong()), new ForwardRunner(model, contrastive.weak()));
+            this.runners = List.of(
+                    new ForwardRunner(model, contrastive.strong()), new ForwardRunner(model, contrastive.weak()));
         } else {
             this.runners = List.of(new ForwardRunner(model, ((EvalPolicy.Routed) policy).policy()));
         }
-        this.pairEncoder = new PairEncoder(tokenizer, options.pairEncoding(), options.addBos(), specialTokens,
+        this.pairEncoder = new PairEncoder(
+                tokenizer,
+                options.pairEncoding(),
+                options.addBos(),
+                specialTokens,
                 model.config().attention().maxPositions());
     }
 
@@ -52,7 +57,8 @@ public final class EvaluationEngine {
      *         {@link EvalPolicy.Contrastive} policy, and for requests the model cannot hold
      */
     public List<DocumentResult> evaluate(List<? extends TaskInstance> instances) {
-        if (policy instanceof EvalPolicy.Contrastive && instances.stream().anyMatch(i -> !(i instanceof GenerationInstance))) {
+        if (policy instanceof EvalPolicy.Contrastive
+                && instances.stream().anyMatch(i -> !(i instanceof GenerationInstance))) {
             throw new MoelabInputException("policy " + policy.spec()
                     + ": scmoe is a decoding policy; it applies to generate_until tasks only");
         }
@@ -63,12 +69,15 @@ public final class EvaluationEngine {
             int first = requests.size();
             if (instance instanceof MultipleChoiceInstance mc) {
                 for (int c = 0; c < mc.choices().size(); c++) {
-                    requests.add(pairEncoder.encode(mc.contexts().get(c), mc.continuations().get(c),
-                            mc.documentId() + " choice " + c));
+                    requests.add(pairEncoder.encode(
+                            mc.contexts().get(c), mc.continuations().get(c), mc.documentId() + " choice " + c));
                 }
             } else if (instance instanceof RollingInstance rolling) {
-                requests.addAll(RollingWindows.of(tokenizer.encode(rolling.text()), specialTokens.prefixToken(),
-                        windowLength(rolling), rolling.windows()));
+                requests.addAll(RollingWindows.of(
+                        tokenizer.encode(rolling.text()),
+                        specialTokens.prefixToken(),
+                        windowLength(rolling),
+                        rolling.windows()));
             }
             spans.add(new RequestSpan(first, requests.size() - first));
         }
@@ -84,8 +93,11 @@ public final class EvaluationEngine {
                 results.add(rolling(rolling, requests, scores, span));
             } else {
                 GenerationInstance generation = (GenerationInstance) instance;
-                results.add(new GenerationResult(generation.documentId(), generator.generate(generation),
-                        generation.target(), generation.extraction()));
+                results.add(new GenerationResult(
+                        generation.documentId(),
+                        generator.generate(generation),
+                        generation.target(),
+                        generation.extraction()));
             }
         }
         return results;
@@ -101,23 +113,23 @@ public final class EvaluationEngine {
     }
 
     /** Requests {@code first .. first+count-1} belong to one instance. */
-    private record RequestSpan(int first, int count) {
-    }
+    private record RequestSpan(int first, int count) {}
 
     private int windowLength(RollingInstance rolling) {
         int length = rolling.maxLength() == 0 ? model.config().attention().maxPositions() : rolling.maxLength();
         int least = rolling.windows() == RollingInstance.WindowStrategy.DISJOINT ? 2 : 1;
         if (length < least) {
-            throw new MoelabInputException(rolling.documentId() + ": max_length " + rolling.maxLength()
-                    + " gives windows of " + length + " tokens; " + rolling.windows() + " windows need at least " + least);
+            throw new MoelabInputException(
+                    rolling.documentId() + ": max_length " + rolling.maxLength() + " gives windows of " + length
+                            + " tokens; " + rolling.windows() + " windows need at least " + least);
         }
         return length;
     }
 
     private GreedyGenerator generator() {
         if (policy instanceof EvalPolicy.Contrastive c) {
-            return GreedyGenerator.selfContrast(runners.get(0), runners.get(1), c.alpha(), c.beta(), tokenizer,
-                    specialTokens, options.addBos());
+            return GreedyGenerator.selfContrast(
+                    runners.get(0), runners.get(1), c.alpha(), c.beta(), tokenizer, specialTokens, options.addBos());
         }
         return GreedyGenerator.greedy(runners.get(0), tokenizer, specialTokens, options.addBos());
     }
@@ -132,8 +144,8 @@ public final class EvaluationEngine {
         return new MultipleChoiceResult(mc.documentId(), loglikelihoods, greedy, mc.choices(), mc.gold());
     }
 
-    private static RollingResult rolling(RollingInstance rolling, List<ScoringRequest> requests, Score[] scores,
-                                         RequestSpan span) {
+    private static RollingResult rolling(
+            RollingInstance rolling, List<ScoringRequest> requests, Score[] scores, RequestSpan span) {
         double nll = 0;
         long tokens = 0;
         for (int w = span.first(); w < span.first() + span.count(); w++) {

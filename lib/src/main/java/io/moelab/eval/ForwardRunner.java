@@ -31,7 +31,8 @@ final class ForwardRunner {
      */
     ForwardResult forward(TokenBatch batch, KvCache cache, int[] logitRows) {
         SlotCounter slots = new SlotCounter();
-        ForwardOptions.Builder options = ForwardOptions.builder().routing(policy).observe(slots);
+        ForwardOptions.Builder options =
+                ForwardOptions.builder().routing(policy).observe(slots);
         if (cache != null) {
             options.kvCache(cache);
         }

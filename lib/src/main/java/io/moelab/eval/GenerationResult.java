@@ -8,5 +8,4 @@ import io.moelab.eval.task.AnswerExtraction;
  * @param generation the generated text after the context, without the stop string or EOS
  */
 public record GenerationResult(String documentId, String generation, String target, AnswerExtraction extraction)
-        implements DocumentResult {
-}
+        implements DocumentResult {}

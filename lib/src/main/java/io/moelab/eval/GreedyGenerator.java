@@ -4,8 +4,8 @@ import io.moelab.MoelabInputException;
 import io.moelab.eval.task.GenerationInstance;
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.moe.TokenBatch;
 import io.moelab.model.tokenizer.Tokenizer;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.policy.ContrastiveDecoding;
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +29,13 @@ final class GreedyGenerator {
     private final SpecialTokens specialTokens;
     private final boolean addBos;
 
-    private GreedyGenerator(List<ForwardRunner> runners, double alpha, double beta, Tokenizer tokenizer,
-                            SpecialTokens specialTokens, boolean addBos) {
+    private GreedyGenerator(
+            List<ForwardRunner> runners,
+            double alpha,
+            double beta,
+            Tokenizer tokenizer,
+            SpecialTokens specialTokens,
+            boolean addBos) {
         this.runners = runners;
         this.alpha = alpha;
         this.beta = beta;
@@ -39,12 +44,19 @@ final class GreedyGenerator {
         this.addBos = addBos;
     }
 
-    static GreedyGenerator greedy(ForwardRunner runner, Tokenizer tokenizer, SpecialTokens specialTokens, boolean addBos) {
+    static GreedyGenerator greedy(
+            ForwardRunner runner, Tokenizer tokenizer, SpecialTokens specialTokens, boolean addBos) {
         return new GreedyGenerator(List.of(runner), 0, 0, tokenizer, specialTokens, addBos);
     }
 
-    static GreedyGenerator selfContrast(ForwardRunner strong, ForwardRunner weak, double alpha, double beta,
-                                        Tokenizer tokenizer, SpecialTokens specialTokens, boolean addBos) {
+    static GreedyGenerator selfContrast(
+            ForwardRunner strong,
+            ForwardRunner weak,
+            double alpha,
+            double beta,
+            Tokenizer tokenizer,
+            SpecialTokens specialTokens,
+            boolean addBos) {
         return new GreedyGenerator(List.of(strong, weak), alpha, beta, tokenizer, specialTokens, addBos);
     }
 
@@ -53,7 +65,8 @@ final class GreedyGenerator {
         int maxPositions = runners.get(0).model().config().attention().maxPositions();
         if (instance.maxNewTokens() < 1 || instance.maxNewTokens() >= maxPositions) {
             throw new MoelabInputException(instance.documentId() + ": max_gen_toks is " + instance.maxNewTokens()
-                    + "; it must be at least 1 and leave room for the context in the model's " + maxPositions + " positions");
+                    + "; it must be at least 1 and leave room for the context in the model's " + maxPositions
+                    + " positions");
         }
         int[] prompt = prompt(instance.context(), maxPositions - instance.maxNewTokens());
         KvCache[] caches = new KvCache[runners.size()];
@@ -97,7 +110,8 @@ final class GreedyGenerator {
     private int nextToken(int[] input, KvCache[] caches) {
         float[][] lastRows = new float[runners.size()][];
         for (int i = 0; i < lastRows.length; i++) {
-            ForwardResult result = runners.get(i).forward(TokenBatch.of(input), caches[i], new int[] {input.length - 1});
+            ForwardResult result =
+                    runners.get(i).forward(TokenBatch.of(input), caches[i], new int[] {input.length - 1});
             LogitRows rows = new LogitRows(result);
             lastRows[i] = rows.row(input.length - 1, new float[rows.vocab()]);
         }

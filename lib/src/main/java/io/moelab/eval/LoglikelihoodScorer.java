@@ -21,8 +21,7 @@ final class LoglikelihoodScorer {
     private final EngineOptions options;
 
     /** @param loglikelihood in nats */
-    record Score(double loglikelihood, boolean greedy) {
-    }
+    record Score(double loglikelihood, boolean greedy) {}
 
     LoglikelihoodScorer(ForwardRunner runner, EngineOptions options) {
         this.runner = runner;
@@ -48,7 +47,9 @@ final class LoglikelihoodScorer {
     private void scoreAlone(ScoringRequest request, int index, Accumulator scores) {
         int[] targets = request.targets();
         int firstRow = request.prefix().length - 1;
-        ForwardResult result = runner.forward(TokenBatch.of(request.input()), null,
+        ForwardResult result = runner.forward(
+                TokenBatch.of(request.input()),
+                null,
                 IntStream.range(firstRow, firstRow + targets.length).toArray());
         LogitRows rows = new LogitRows(result);
         float[] row = new float[rows.vocab()];
@@ -61,7 +62,8 @@ final class LoglikelihoodScorer {
         int[][] firstPass = new int[batch.size()][];
         for (int r = 0; r < batch.size(); r++) {
             PrefixRun run = batch.get(r);
-            firstPass[r] = run.members().length == 1 ? requests.get(run.members()[0]).input() : run.prefix();
+            firstPass[r] =
+                    run.members().length == 1 ? requests.get(run.members()[0]).input() : run.prefix();
         }
         KvCache cache = new KvCache(runner.model().config(), batch.size());
         TokenBatch firstBatch = TokenBatch.of(firstPass);
@@ -71,12 +73,14 @@ final class LoglikelihoodScorer {
         for (int r = 0; r < batch.size(); r++) {
             PrefixRun run = batch.get(r);
             lastPrefixRows[r] = firstBatch.start(r) + run.prefix().length - 1;
-            int rows = run.members().length == 1 ? requests.get(run.members()[0]).targets().length : 1;
+            int rows =
+                    run.members().length == 1 ? requests.get(run.members()[0]).targets().length : 1;
             for (int k = 0; k < rows; k++) {
                 scoredRows.add(lastPrefixRows[r] + k);
             }
         }
-        ForwardResult first = runner.forward(firstBatch, cache, scoredRows.build().toArray());
+        ForwardResult first =
+                runner.forward(firstBatch, cache, scoredRows.build().toArray());
         LogitRows firstRows = new LogitRows(first);
         float[] row = new float[firstRows.vocab()];
         List<Integer> forkSources = new ArrayList<>();
@@ -110,7 +114,8 @@ final class LoglikelihoodScorer {
             int[] targets = requests.get(forkMembers.get(i)).targets();
             continuations[i] = Arrays.copyOf(targets, targets.length - 1);
         }
-        KvCache forked = cache.fork(forkSources.stream().mapToInt(Integer::intValue).toArray());
+        KvCache forked =
+                cache.fork(forkSources.stream().mapToInt(Integer::intValue).toArray());
         // Every row of the continuations is scored.
         ForwardResult second = runner.forward(TokenBatch.of(continuations), forked, null);
         LogitRows secondRows = new LogitRows(second);

@@ -10,8 +10,9 @@ import java.util.List;
  * @param choices        the choice texts (acc_norm divides by their length in characters)
  * @param gold           index of the correct choice
  */
-public record MultipleChoiceResult(String documentId, double[] loglikelihoods, boolean[] greedy,
-        List<String> choices, int gold) implements DocumentResult {
+public record MultipleChoiceResult(
+        String documentId, double[] loglikelihoods, boolean[] greedy, List<String> choices, int gold)
+        implements DocumentResult {
     public MultipleChoiceResult {
         loglikelihoods = loglikelihoods.clone();
         greedy = greedy.clone();

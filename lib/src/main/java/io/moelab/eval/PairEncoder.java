@@ -23,7 +23,8 @@ final class PairEncoder {
      * @param addBos    put {@code specialTokens.bos()} before every context when the model has one
      * @param maxLength most tokens one request may read (the model's positions)
      */
-    PairEncoder(Tokenizer tokenizer, PairEncoding encoding, boolean addBos, SpecialTokens specialTokens, int maxLength) {
+    PairEncoder(
+            Tokenizer tokenizer, PairEncoding encoding, boolean addBos, SpecialTokens specialTokens, int maxLength) {
         this.tokenizer = tokenizer;
         this.encoding = encoding;
         this.bos = addBos ? specialTokens.bos() : OptionalInt.empty();
@@ -45,7 +46,8 @@ final class PairEncoder {
         }
         int[] contextTokens = tokenizer.encode(ctx);
         int[] whole = tokenizer.encode(ctx + cont);
-        int[] continuationTokens = Arrays.copyOfRange(whole, Math.min(contextTokens.length, whole.length), whole.length);
+        int[] continuationTokens =
+                Arrays.copyOfRange(whole, Math.min(contextTokens.length, whole.length), whole.length);
         int[] prefix = withStart(contextTokens);
         if (continuationTokens.length > maxLength) {
             throw new MoelabInputException(source + ": the continuation is " + continuationTokens.length

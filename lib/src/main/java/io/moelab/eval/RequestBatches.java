@@ -13,16 +13,14 @@ import java.util.Map;
  * read once, and each batch filled up to a token budget.
  */
 final class RequestBatches {
-    private RequestBatches() {
-    }
+    private RequestBatches() {}
 
     /**
      * Requests of one batch that share a prefix.
      *
      * @param members indices into the planned request list
      */
-    record PrefixRun(int[] prefix, int[] members) {
-    }
+    record PrefixRun(int[] prefix, int[] members) {}
 
     /**
      * @param requests  the requests; those without targets need no forward call and are left out
@@ -37,9 +35,12 @@ final class RequestBatches {
             if (requests.get(i).targets().length == 0) {
                 continue;
             }
-            groups.computeIfAbsent(new PrefixKey(requests.get(i).prefix()), key -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(new PrefixKey(requests.get(i).prefix()), key -> new ArrayList<>())
+                    .add(i);
         }
-        Comparator<Integer> longestFirst = Comparator.comparingInt((Integer i) -> requests.get(i).totalLength()).reversed();
+        Comparator<Integer> longestFirst = Comparator.comparingInt(
+                        (Integer i) -> requests.get(i).totalLength())
+                .reversed();
         List<List<Integer>> ordered = new ArrayList<>(groups.values());
         ordered.forEach(members -> members.sort(longestFirst));
         ordered.sort(Comparator.comparing((List<Integer> members) -> members.get(0), longestFirst));
@@ -76,7 +77,8 @@ final class RequestBatches {
     }
 
     private static PrefixRun prefixRun(int[] prefix, List<Integer> members) {
-        return new PrefixRun(prefix, members.stream().mapToInt(Integer::intValue).toArray());
+        return new PrefixRun(
+                prefix, members.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** An int[] compared by content. */

@@ -9,5 +9,4 @@ package io.moelab.eval;
  * @param words                 words of the document, from the instance
  */
 public record RollingResult(String documentId, double negativeLogLikelihood, long tokens, long bytes, long words)
-        implements DocumentResult {
-}
+        implements DocumentResult {}

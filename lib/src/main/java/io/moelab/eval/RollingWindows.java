@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Cuts a document's tokens into model inputs in which every token is predicted exactly once. */
 final class RollingWindows {
-    private RollingWindows() {
-    }
+    private RollingWindows() {}
 
     /**
      * @param tokens      the document, without special tokens
@@ -38,7 +37,8 @@ final class RollingWindows {
         while (predicted < tokens.length) {
             int length = Math.min(tokens.length - predicted, maxLength);
             int contextStart = predicted - (maxLength + 1 - length);
-            windows.add(new ScoringRequest(Arrays.copyOfRange(tokens, contextStart, predicted),
+            windows.add(new ScoringRequest(
+                    Arrays.copyOfRange(tokens, contextStart, predicted),
                     Arrays.copyOfRange(tokens, predicted, predicted + length)));
             predicted += length;
         }
@@ -50,7 +50,8 @@ final class RollingWindows {
         int piece = maxLength - 1;
         List<ScoringRequest> windows = new ArrayList<>();
         for (int start = 0; start < tokens.length; start += piece) {
-            windows.add(new ScoringRequest(new int[] {prefixToken},
+            windows.add(new ScoringRequest(
+                    new int[] {prefixToken},
                     Arrays.copyOfRange(tokens, start, Math.min(start + piece, tokens.length))));
         }
         return windows;

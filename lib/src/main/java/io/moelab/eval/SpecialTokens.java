@@ -1,15 +1,16 @@
 package io.moelab.eval;
 
 import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.Tokenizer;
+import io.moelab.moe.MoeConfig;
 import java.util.OptionalInt;
 
 /** The model's BOS and EOS ids: the tokenizer's when it defines them, else the model config's. */
 record SpecialTokens(OptionalInt bos, OptionalInt eos) {
 
     static SpecialTokens of(Tokenizer tokenizer, MoeConfig config) {
-        return new SpecialTokens(either(tokenizer.bosId(), config.bosTokenId()), either(tokenizer.eosId(), config.eosTokenId()));
+        return new SpecialTokens(
+                either(tokenizer.bosId(), config.bosTokenId()), either(tokenizer.eosId(), config.eosTokenId()));
     }
 
     private static OptionalInt either(OptionalInt fromTokenizer, int fromConfig) {

@@ -23,7 +23,12 @@ public abstract class DareMerge extends TaskVectorMerge {
     private final DareRescale rescale;
     private final long seed;
 
-    DareMerge(List<MergeModel> models, double lambda, boolean normalize, DareRescale rescale, long seed,
+    DareMerge(
+            List<MergeModel> models,
+            double lambda,
+            boolean normalize,
+            DareRescale rescale,
+            long seed,
             boolean electSign) {
         super(models, lambda, normalize, electSign);
         this.rescale = rescale;

@@ -8,8 +8,7 @@ package io.moelab.merge;
  * everything; a tensor so small that k is 0 keeps nothing (mergekit refuses such a tensor).
  */
 final class MagnitudeTrim {
-    private MagnitudeTrim() {
-    }
+    private MagnitudeTrim() {}
 
     static TaskVectorFilter of(double density, float[] base, float[] model) {
         int n = base.length;

@@ -1,9 +1,9 @@
 package io.moelab.merge;
 
 import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.model.checkpoint.TensorInfo;
+import io.moelab.moe.MoeConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +20,7 @@ import java.util.Objects;
  * float32). Every mismatch is a {@link MoelabInputException} naming the checkpoint and what differs.
  */
 public final class MergeCompatibility {
-    private MergeCompatibility() {
-    }
+    private MergeCompatibility() {}
 
     /**
      * Checks every model of {@code config} against its reference checkpoint (the base, or the first
@@ -35,8 +34,10 @@ public final class MergeCompatibility {
         Map<String, Object> referenceShape = architecture(reference);
         List<TensorInfo> tensors;
         try (Checkpoint expected = Checkpoint.open(reference)) {
-            tensors = expected.tensorNames().stream().map(expected::info)
-                    .sorted(Comparator.comparing(TensorInfo::name)).toList();
+            tensors = expected.tensorNames().stream()
+                    .map(expected::info)
+                    .sorted(Comparator.comparing(TensorInfo::name))
+                    .toList();
             for (MergeModel model : config.models()) {
                 Path dir = Path.of(model.path());
                 compareArchitecture(dir, architecture(dir), referenceShape, referenceLabel);
@@ -68,8 +69,8 @@ public final class MergeCompatibility {
         return fields;
     }
 
-    private static void compareArchitecture(Path dir, Map<String, Object> actual, Map<String, Object> expected,
-            String referenceLabel) {
+    private static void compareArchitecture(
+            Path dir, Map<String, Object> actual, Map<String, Object> expected, String referenceLabel) {
         for (Map.Entry<String, Object> field : expected.entrySet()) {
             Object value = actual.get(field.getKey());
             if (!Objects.equals(value, field.getValue())) {
@@ -83,15 +84,16 @@ public final class MergeCompatibility {
     private static void compareTensors(Checkpoint expected, Checkpoint actual, String referenceLabel) {
         for (String name : actual.tensorNames()) {
             if (!expected.has(name)) {
-                throw new MoelabInputException(expected.directory() + ": missing tensor '" + name + "' that "
-                        + actual.directory() + " has");
+                throw new MoelabInputException(
+                        expected.directory() + ": missing tensor '" + name + "' that " + actual.directory() + " has");
             }
         }
         List<String> missing = new ArrayList<>();
         for (String name : expected.tensorNames()) {
             if (!actual.has(name)) {
                 missing.add(name);
-            } else if (!Arrays.equals(actual.info(name).shape(), expected.info(name).shape())) {
+            } else if (!Arrays.equals(
+                    actual.info(name).shape(), expected.info(name).shape())) {
                 throw new MoelabInputException(actual.directory() + ": tensor '" + name + "' has shape "
                         + actual.info(name).shapeString() + ", but " + referenceLabel + " has "
                         + expected.info(name).shapeString());

@@ -62,18 +62,20 @@ public record MergeConfig(
         boolean normalize,
         DareRescale rescale,
         long seed,
-        DType dtype) implements Serializable {
+        DType dtype)
+        implements Serializable {
 
     public static final double DEFAULT_LAMBDA = 1.0;
     public static final double DEFAULT_DENSITY = 1.0;
     public static final DareRescale DEFAULT_RESCALE = DareRescale.PAPER;
     public static final long DEFAULT_SEED = 0;
 
-    private static final List<String> TOP_FIELDS = List.of("merge_method", "base_model", "models", "parameters", "dtype");
+    private static final List<String> TOP_FIELDS =
+            List.of("merge_method", "base_model", "models", "parameters", "dtype");
     private static final List<String> MODEL_FIELDS = List.of("model", "parameters");
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     public MergeConfig {
         models = List.copyOf(models);
@@ -96,8 +98,12 @@ public record MergeConfig(
         try {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new MoelabInputException(file + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw new MoelabInputException(
+                    file + ": not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"),
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new MoelabInputException(file + ": expected a mapping with merge_method, models, ...");
@@ -113,7 +119,8 @@ public record MergeConfig(
     /** The method with this config's coefficients. */
     public MergeMethod newMethod() {
         return switch (method) {
-            case LINEAR -> new LinearMerge(models.stream().mapToDouble(MergeModel::weight).toArray(), normalize);
+            case LINEAR ->
+                new LinearMerge(models.stream().mapToDouble(MergeModel::weight).toArray(), normalize);
             case TASK_ARITHMETIC -> new TaskArithmeticMerge(models, lambda, normalize);
             case TIES -> new TiesMerge(models, lambda, normalize);
             case DARE_LINEAR -> new DareLinearMerge(models, lambda, normalize, rescale, seed);
@@ -174,19 +181,24 @@ public record MergeConfig(
 
         MergeConfig parse(Fields top) {
             top.allowOnly(TOP_FIELDS);
-            String methodName = top.text("merge_method").orElseThrow(() -> top.fail("merge_method", "missing (one of "
-                    + String.join(", ", MergeMethodName.yamlNames()) + ")"));
+            String methodName = top.text("merge_method")
+                    .orElseThrow(() -> top.fail(
+                            "merge_method", "missing (one of " + String.join(", ", MergeMethodName.yamlNames()) + ")"));
             MergeMethodName method = MergeMethodName.fromYaml(methodName);
             if (method == null) {
-                throw top.fail("merge_method", "unknown method '" + methodName + "' (valid: "
-                        + String.join(", ", MergeMethodName.yamlNames()) + ")");
+                throw top.fail(
+                        "merge_method",
+                        "unknown method '" + methodName + "' (valid: " + String.join(", ", MergeMethodName.yamlNames())
+                                + ")");
             }
             Fields parameters = top.section("parameters").orElse(new Fields(top.source(), null, "parameters"));
             parameters.allowOnly(parameterNames(method, true));
             Optional<Double> defaultWeight = parameters.number("weight");
             double defaultDensity = density(parameters).orElse(DEFAULT_DENSITY);
 
-            String base = top.text("base_model").map(p -> modelPath(top, "base_model", p)).orElse(null);
+            String base = top.text("base_model")
+                    .map(p -> modelPath(top, "base_model", p))
+                    .orElse(null);
             if (base == null && method.usesTaskVectors()) {
                 throw top.fail("base_model", "missing (" + method.yamlName() + " merges task vectors θ_i − θ_base)");
             }
@@ -195,32 +207,46 @@ public record MergeConfig(
             for (int i = 0; i < entries.size(); i++) {
                 Fields entry = entries.get(i);
                 entry.allowOnly(MODEL_FIELDS);
-                String path = modelPath(entry, "model", entry.text("model")
-                        .orElseThrow(() -> entry.fail("model", "missing (the model's checkpoint directory)")));
+                String path = modelPath(
+                        entry,
+                        "model",
+                        entry.text("model")
+                                .orElseThrow(() -> entry.fail("model", "missing (the model's checkpoint directory)")));
                 if (method.usesTaskVectors() && path.equals(base)) {
                     continue; // its task vector is zero; mergekit leaves the base out of the mix
                 }
                 Fields own = entry.section("parameters").orElse(new Fields(top.source(), null, entry.at("parameters")));
                 own.allowOnly(parameterNames(method, false));
                 int index = i;
-                double weight = own.number("weight").or(() -> defaultWeight).orElseThrow(() -> own.fail("weight",
-                        "missing (give models[" + index + "].parameters.weight or a default in parameters.weight)"));
+                double weight = own.number("weight")
+                        .or(() -> defaultWeight)
+                        .orElseThrow(() -> own.fail(
+                                "weight",
+                                "missing (give models[" + index
+                                        + "].parameters.weight or a default in parameters.weight)"));
                 models.add(new MergeModel(i, path, weight, density(own).orElse(defaultDensity)));
             }
             if (models.isEmpty()) {
                 throw top.fail("models", entries.isEmpty() ? "missing or empty" : "no model to merge besides the base");
             }
             boolean normalize = parameters.bool("normalize").orElse(method.defaultNormalize());
-            if (method == MergeMethodName.LINEAR && normalize
+            if (method == MergeMethodName.LINEAR
+                    && normalize
                     && models.stream().mapToDouble(MergeModel::weight).sum() == 0) {
-                throw top.fail("models", "the weights sum to 0, so normalize cannot divide by them"
-                        + " (set parameters.normalize: false)");
+                throw top.fail(
+                        "models",
+                        "the weights sum to 0, so normalize cannot divide by them"
+                                + " (set parameters.normalize: false)");
             }
             double lambda = parameters.number("lambda").orElse(DEFAULT_LAMBDA);
-            DareRescale rescale = parameters.text("rescale").map(r -> rescale(parameters, r)).orElse(DEFAULT_RESCALE);
+            DareRescale rescale =
+                    parameters.text("rescale").map(r -> rescale(parameters, r)).orElse(DEFAULT_RESCALE);
             long seed = parameters.integer("seed").orElse(DEFAULT_SEED);
-            DType dtype = top.text("dtype").map(d -> DType.fromTorchName(d).orElseThrow(
-                    () -> top.fail("dtype", "unknown dtype '" + d + "' (valid: float32, float16, bfloat16)"))).orElse(null);
+            DType dtype = top.text("dtype")
+                    .map(d -> DType.fromTorchName(d)
+                            .orElseThrow(() ->
+                                    top.fail("dtype", "unknown dtype '" + d + "' (valid: float32, float16, bfloat16)")))
+                    .orElse(null);
             return new MergeConfig(file.toString(), method, base, models, lambda, normalize, rescale, seed, dtype);
         }
 
@@ -263,8 +289,10 @@ public record MergeConfig(
 
         private String modelPath(Fields fields, String key, String value) {
             if (URI_SCHEME.matcher(value).matches()) {
-                throw fields.fail(key, "'" + value + "' is not a local directory (merge-models reads local"
-                        + " checkpoints, on a shared file system when Spark runs on a cluster)");
+                throw fields.fail(
+                        key,
+                        "'" + value + "' is not a local directory (merge-models reads local"
+                                + " checkpoints, on a shared file system when Spark runs on a cluster)");
             }
             return file.toAbsolutePath().getParent().resolve(value).normalize().toString();
         }
@@ -310,8 +338,12 @@ public record MergeConfig(
         Optional<Double> number(String key) {
             JsonNode value = value(key);
             if (value != null && (!value.isNumber() || !Double.isFinite(value.doubleValue()))) {
-                throw fail(key, "expected a number, got " + value
-                        + (value.isContainerNode() ? " (per-layer gradients and filters are not supported)" : ""));
+                throw fail(
+                        key,
+                        "expected a number, got " + value
+                                + (value.isContainerNode()
+                                        ? " (per-layer gradients and filters are not supported)"
+                                        : ""));
             }
             return Optional.ofNullable(value).map(JsonNode::doubleValue);
         }

@@ -24,8 +24,8 @@ public interface MergeMethod {
         int length = base != null ? base.length : models.get(0).length;
         for (float[] model : models) {
             if (model.length != length) {
-                throw new IllegalArgumentException("tensor '" + tensorName + "': models hold " + model.length
-                        + " and " + length + " values");
+                throw new IllegalArgumentException(
+                        "tensor '" + tensorName + "': models hold " + model.length + " and " + length + " values");
             }
         }
         return length;

@@ -20,7 +20,8 @@ public enum MergeMethodName {
     private final boolean random;
     private final boolean defaultNormalize;
 
-    MergeMethodName(String yamlName, boolean taskVectors, boolean sparsifies, boolean random, boolean defaultNormalize) {
+    MergeMethodName(
+            String yamlName, boolean taskVectors, boolean sparsifies, boolean random, boolean defaultNormalize) {
         this.yamlName = yamlName;
         this.taskVectors = taskVectors;
         this.sparsifies = sparsifies;
@@ -54,7 +55,10 @@ public enum MergeMethodName {
 
     /** The method called {@code name} in YAML, or null. */
     static MergeMethodName fromYaml(String name) {
-        return Arrays.stream(values()).filter(m -> m.yamlName.equals(name)).findFirst().orElse(null);
+        return Arrays.stream(values())
+                .filter(m -> m.yamlName.equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     static List<String> yamlNames() {

@@ -11,5 +11,4 @@ import java.io.Serializable;
  * @param weight  {@code w_i}
  * @param density share of its task vector kept by TIES or DARE (1 for the other methods)
  */
-public record MergeModel(int index, String path, double weight, double density) implements Serializable {
-}
+public record MergeModel(int index, String path, double weight, double density) implements Serializable {}

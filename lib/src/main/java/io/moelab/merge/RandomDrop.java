@@ -18,8 +18,7 @@ final class RandomDrop {
     /** mergekit's {@code eps} in {@code rescaled_masked_tensor}. */
     static final double L1_EPSILON = 1e-7;
 
-    private RandomDrop() {
-    }
+    private RandomDrop() {}
 
     static TaskVectorFilter of(long maskSeed, double density, DareRescale rescale, float[] base, float[] model) {
         if (density >= 1) {

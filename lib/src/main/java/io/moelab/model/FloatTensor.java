@@ -7,8 +7,8 @@ public record FloatTensor(long[] shape, float[] values) {
     public FloatTensor {
         long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (count != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + count
-                    + " values, got " + values.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + count + " values, got " + values.length);
         }
     }
 

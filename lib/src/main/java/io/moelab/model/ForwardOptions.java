@@ -88,8 +88,8 @@ public record ForwardOptions(
             }
             for (int i = 0; i < rows.length; i++) {
                 if (rows[i] < 0 || (i > 0 && rows[i] <= rows[i - 1])) {
-                    throw new MoelabInputException("logit rows must be ascending, distinct and non-negative: "
-                            + Arrays.toString(rows));
+                    throw new MoelabInputException(
+                            "logit rows must be ascending, distinct and non-negative: " + Arrays.toString(rows));
                 }
             }
             this.logitRows = rows.clone();
@@ -97,7 +97,13 @@ public record ForwardOptions(
         }
 
         public ForwardOptions build() {
-            return new ForwardOptions(routing, List.copyOf(observers), stopAfterLastMoeLayer, keepLayerOutputs, kvCache, threads,
+            return new ForwardOptions(
+                    routing,
+                    List.copyOf(observers),
+                    stopAfterLastMoeLayer,
+                    keepLayerOutputs,
+                    kvCache,
+                    threads,
                     logitRows);
         }
     }

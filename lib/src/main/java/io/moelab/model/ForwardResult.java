@@ -1,7 +1,6 @@
 package io.moelab.model;
 
 import io.moelab.moe.TokenBatch;
-
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -19,15 +19,14 @@ import java.util.function.Supplier;
  */
 final class ForwardThreads {
     private static final AtomicInteger NUMBER = new AtomicInteger();
-    private static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.MINUTES,
-            new SynchronousQueue<>(), task -> {
+    private static final ExecutorService POOL =
+            new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.MINUTES, new SynchronousQueue<>(), task -> {
                 Thread thread = new Thread(task, "moelab-forward-" + NUMBER.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             });
 
-    private ForwardThreads() {
-    }
+    private ForwardThreads() {}
 
     /** Starts a computation on a pool thread. */
     static <T> CompletableFuture<T> supply(Supplier<T> computation) {
@@ -51,7 +50,9 @@ final class ForwardThreads {
                 other.get();
             } catch (ExecutionException e) {
                 if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+                    failure = e.getCause() instanceof RuntimeException runtime
+                            ? runtime
+                            : new IllegalStateException(e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

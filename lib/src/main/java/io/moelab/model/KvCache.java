@@ -2,7 +2,6 @@ package io.moelab.model;
 
 import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
-
 import io.moelab.routing.RoutingContext;
 import java.util.Arrays;
 
@@ -24,6 +23,7 @@ public final class KvCache {
     private final long[] prefixKeys;
     /** This cache's sequence {@code s} is sequence {@code first + s} of the arrays above. */
     private final int first;
+
     private final int count;
 
     public KvCache(MoeConfig config, int sequences) {
@@ -37,7 +37,8 @@ public final class KvCache {
         this.count = sequences;
     }
 
-    private KvCache(int width, float[][][] keys, float[][][] values, int[] lengths, long[] prefixKeys, int first, int count) {
+    private KvCache(
+            int width, float[][][] keys, float[][][] values, int[] lengths, long[] prefixKeys, int first, int count) {
         this.width = width;
         this.keys = keys;
         this.values = values;

@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * cheap element-wise work (norms, RoPE, gathers) stays in Java loops over the packed rows.
  */
 public final class MatrixOps {
-    private MatrixOps() {
-    }
+    private MatrixOps() {}
 
     /**
      * Copies row-major floats into a new c-order matrix with one bulk copy. (Nd4j.create(float[])

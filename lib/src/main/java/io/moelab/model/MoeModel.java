@@ -1,10 +1,9 @@
 package io.moelab.model;
 
-import io.moelab.moe.MoeConfig;
-import io.moelab.moe.TokenBatch;
-
 import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingContext;
@@ -50,6 +49,7 @@ public final class MoeModel {
             .policyReset(ResetPolicy.BLOCK_LEFT)
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
+
     private static final String LAYER_WORKSPACE_ID = "moelab-decoder-layer";
     private final MoeConfig config;
     private final float[] embeddingRows;
@@ -64,7 +64,8 @@ public final class MoeModel {
         this.layers = layers;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
-        this.rope = new RotaryEmbedding(config.attention().headDim(), config.attention().ropeTheta());
+        this.rope = new RotaryEmbedding(
+                config.attention().headDim(), config.attention().ropeTheta());
     }
 
     /** Loads {@code config.json} and the safetensors weights of a Hugging Face model directory. */
@@ -104,7 +105,8 @@ public final class MoeModel {
     public INDArray runExpert(int layer, int expert, INDArray rows) {
         SwiGlu weights = moeLayer(layer).experts()[expert];
         if (weights == null) {
-            throw new MoelabInputException("expert " + expert + " of layer " + layer + " was dropped from this checkpoint");
+            throw new MoelabInputException(
+                    "expert " + expert + " of layer " + layer + " was dropped from this checkpoint");
         }
         return weights.apply(rows);
     }
@@ -136,13 +138,17 @@ public final class MoeModel {
     public ForwardResult forward(TokenBatch batch, ForwardOptions options) {
         KvCache cache = options.kvCache() != null ? options.kvCache() : new KvCache(config, batch.size());
         if (cache.sequences() != batch.size()) {
-            throw new MoelabInputException("KV cache holds " + cache.sequences() + " sequences, batch has " + batch.size());
+            throw new MoelabInputException(
+                    "KV cache holds " + cache.sequences() + " sequences, batch has " + batch.size());
         }
         if (options.kvCache() != null && options.stopAfterLastMoeLayer()) {
-            throw new MoelabInputException("a KV cache needs every layer: do not combine it with stopAfterLastMoeLayer");
+            throw new MoelabInputException(
+                    "a KV cache needs every layer: do not combine it with stopAfterLastMoeLayer");
         }
         // Observers see one call per layer for the whole batch, so a forward they watch is not split.
-        int[] shards = options.observers().isEmpty() ? SequenceShards.boundaries(batch, options.threads()) : new int[] {0, batch.size()};
+        int[] shards = options.observers().isEmpty()
+                ? SequenceShards.boundaries(batch, options.threads())
+                : new int[] {0, batch.size()};
         if (shards.length > 2) {
             return forwardSharded(batch, cache, options, shards);
         }
@@ -150,7 +156,8 @@ public final class MoeModel {
         float[] x = decoderLayers(batch, cache, options, layerOutputs);
         INDArray logits = null;
         if (!options.stopAfterLastMoeLayer()) {
-            logits = Nd4j.createUninitialized(DataType.FLOAT, new long[] {logitRowCount(batch, options), config.vocabSize()}, 'c');
+            logits = Nd4j.createUninitialized(
+                    DataType.FLOAT, new long[] {logitRowCount(batch, options), config.vocabSize()}, 'c');
             head(x, 0, batch.totalTokens(), options.logitRows(), logits);
         }
         return new ForwardResult(batch, logits, List.copyOf(layerOutputs), options.logitRows());
@@ -180,8 +187,10 @@ public final class MoeModel {
         // Allocating the logits touches every page (~0.2 s for 2,048 × 32,000 here): done beside
         // the shards instead of before them, it does not hold every thread up.
         long logitRowCount = options.stopAfterLastMoeLayer() ? 0 : logitRowCount(batch, options);
-        CompletableFuture<INDArray> logits = options.stopAfterLastMoeLayer() ? null : ForwardThreads.supply(
-                () -> Nd4j.createUninitialized(DataType.FLOAT, new long[] {logitRowCount, config.vocabSize()}, 'c'));
+        CompletableFuture<INDArray> logits = options.stopAfterLastMoeLayer()
+                ? null
+                : ForwardThreads.supply(() ->
+                        Nd4j.createUninitialized(DataType.FLOAT, new long[] {logitRowCount, config.vocabSize()}, 'c'));
         List<float[]> layerOutputs = new ArrayList<>();
         for (int l = 0; options.keepLayerOutputs() && l <= lastLayerRun(options); l++) {
             layerOutputs.add(new float[batch.totalTokens() * hidden]);
@@ -205,7 +214,8 @@ public final class MoeModel {
             });
         }
         ForwardThreads.runAll(tasks);
-        return new ForwardResult(batch, logits == null ? null : logits.join(), List.copyOf(layerOutputs), options.logitRows());
+        return new ForwardResult(
+                batch, logits == null ? null : logits.join(), List.copyOf(layerOutputs), options.logitRows());
     }
 
     /** Runs the decoder layers over a batch and returns the residual stream after the last one run. */
@@ -220,10 +230,12 @@ public final class MoeModel {
         int moeLayer = 0;
         for (int l = 0; l <= lastLayer; l++) {
             DecoderLayer layer = layers[l];
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE, LAYER_WORKSPACE_ID)) {
+            try (MemoryWorkspace ignored =
+                    Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE, LAYER_WORKSPACE_ID)) {
                 float[] normed = MatrixOps.rmsNorm(x, tokens, hidden, layer.inputNorm(), (float) config.rmsNormEps());
                 float[] attention = attention(l, layer, normed, batch, positions, cache, masks);
-                float[] projected = MatrixOps.linear(attention, tokens, layer.attention().o());
+                float[] projected =
+                        MatrixOps.linear(attention, tokens, layer.attention().o());
                 if (layer.attention().oBias() != null) {
                     MatrixOps.addRowBias(projected, tokens, layer.attention().oBias());
                 }
@@ -243,7 +255,9 @@ public final class MoeModel {
     }
 
     private int lastLayerRun(ForwardOptions options) {
-        return options.stopAfterLastMoeLayer() ? config.layers().lastMoeLayer() : config.layers().numLayers() - 1;
+        return options.stopAfterLastMoeLayer()
+                ? config.layers().lastMoeLayer()
+                : config.layers().numLayers() - 1;
     }
 
     /**
@@ -269,7 +283,8 @@ public final class MoeModel {
             rows = gatherRows(x, hidden, local);
         }
         MatrixOps.rmsNormInPlace(rows, count, hidden, finalNorm, (float) config.rmsNormEps());
-        INDArray out = from == 0 && count == logits.size(0) ? logits
+        INDArray out = from == 0 && count == logits.size(0)
+                ? logits
                 : logits.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
         MatrixOps.timesTransposedInto(MatrixOps.matrix(rows, count, hidden), lmHead, out);
     }
@@ -294,8 +309,14 @@ public final class MoeModel {
         return x;
     }
 
-    private float[] attention(int l, DecoderLayer layer, float[] normed, TokenBatch batch, int[] positions,
-                              KvCache cache, Map<Long, INDArray> masks) {
+    private float[] attention(
+            int l,
+            DecoderLayer layer,
+            float[] normed,
+            TokenBatch batch,
+            int[] positions,
+            KvCache cache,
+            Map<Long, INDArray> masks) {
         AttentionWeights w = layer.attention();
         int tokens = batch.totalTokens();
         int heads = config.attention().numHeads();
@@ -320,7 +341,7 @@ public final class MoeModel {
                 MatrixOps.rmsNormInPlace(q, tokens * heads, headDim, w.qNorm(), eps);
                 MatrixOps.rmsNormInPlace(k, tokens * kvHeads, headDim, w.kNorm(), eps);
             }
-            case NONE -> { }
+            case NONE -> {}
         }
         if (config.attention().clipQkv() > 0) {
             clamp(q, (float) config.attention().clipQkv());
@@ -372,7 +393,8 @@ public final class MoeModel {
         for (int h = 0; h < heads; h++) {
             int stored = h / groupSize;
             for (int i = 0; i < count; i++) {
-                System.arraycopy(x, ((from + i) * storedHeads + stored) * headDim, out, (h * count + i) * headDim, headDim);
+                System.arraycopy(
+                        x, ((from + i) * storedHeads + stored) * headDim, out, (h * count + i) * headDim, headDim);
             }
         }
         INDArray array = Nd4j.createUninitialized(DataType.FLOAT, new long[] {heads, count, headDim}, 'c');
@@ -408,8 +430,15 @@ public final class MoeModel {
         }
     }
 
-    private float[] moe(int l, int moeLayer, DecoderLayer layer, float[] normed, TokenBatch batch, RoutingContext context,
-                        int[] positions, ForwardOptions options) {
+    private float[] moe(
+            int l,
+            int moeLayer,
+            DecoderLayer layer,
+            float[] normed,
+            TokenBatch batch,
+            RoutingContext context,
+            int[] positions,
+            ForwardOptions options) {
         int tokens = batch.totalTokens();
         int hidden = config.hiddenSize();
         INDArray input = MatrixOps.matrix(normed, tokens, hidden);
@@ -420,7 +449,8 @@ public final class MoeModel {
         boolean wantActivations = options.observers().stream().anyMatch(RoutingObserver::wantsExpertActivations);
         List<ExpertBatch> observed = new ArrayList<>();
         float[] out = new float[tokens * hidden];
-        ExpertAssignments assignments = ExpertAssignments.of(decision, config.experts().numExperts());
+        ExpertAssignments assignments =
+                ExpertAssignments.of(decision, config.experts().numExperts());
         // Experts in ascending index order, each adding gate × output into its tokens' rows: the same
         // summation order as transformers' index_add_ loop, so sums agree to the last bit.
         for (int e = 0; e < config.experts().numExperts(); e++) {
@@ -428,7 +458,8 @@ public final class MoeModel {
             if (expertTokens.length == 0) {
                 continue;
             }
-            INDArray expertInput = MatrixOps.matrix(gatherRows(normed, hidden, expertTokens), expertTokens.length, hidden);
+            INDArray expertInput =
+                    MatrixOps.matrix(gatherRows(normed, hidden, expertTokens), expertTokens.length, hidden);
             SwiGlu expert = layer.experts()[e];
             if (expert == null) {
                 throw new MoelabInputException("the routing policy sent tokens to expert " + e + " of layer " + l
@@ -447,13 +478,17 @@ public final class MoeModel {
             }
             if (wantOutputs || wantActivations) {
                 // Observers may keep these past the layer, so they leave the layer's workspace.
-                observed.add(new ExpertBatch(e, expertTokens, wantOutputs ? output.detach() : null,
+                observed.add(new ExpertBatch(
+                        e,
+                        expertTokens,
+                        wantOutputs ? output.detach() : null,
                         wantActivations ? activation.detach() : null));
             }
         }
         if (layer.sharedExpert() != null) {
             float[] shared = MatrixOps.toFloats(layer.sharedExpert().apply(input));
-            float[] scale = layer.sharedExpertGate() == null ? null
+            float[] scale = layer.sharedExpertGate() == null
+                    ? null
                     : MatrixOps.toFloats(MatrixOps.timesTransposed(input, layer.sharedExpertGate()));
             for (int t = 0; t < tokens; t++) {
                 float gate = scale == null ? 1f : (float) (1.0 / (1.0 + Math.exp(-scale[t])));
@@ -463,7 +498,8 @@ public final class MoeModel {
             }
         }
         if (!options.observers().isEmpty()) {
-            LayerRouting routing = new LayerRouting(l, moeLayer, batch, positions, normed, routerLogits, decision, List.copyOf(observed));
+            LayerRouting routing = new LayerRouting(
+                    l, moeLayer, batch, positions, normed, routerLogits, decision, List.copyOf(observed));
             for (RoutingObserver observer : options.observers()) {
                 observer.onMoeLayer(routing);
             }
@@ -478,5 +514,4 @@ public final class MoeModel {
         }
         return out;
     }
-
 }

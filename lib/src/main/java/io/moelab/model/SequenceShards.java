@@ -4,8 +4,7 @@ import io.moelab.moe.TokenBatch;
 
 /** Splits a batch's sequences into contiguous groups of about equal token counts, one group per forward thread. */
 final class SequenceShards {
-    private SequenceShards() {
-    }
+    private SequenceShards() {}
 
     /**
      * Group boundaries as sequence indices: group g is sequences {@code b[g]..b[g+1]-1}. There are

@@ -3,7 +3,6 @@ package io.moelab.model;
 import io.moelab.moe.ExpertMap;
 import io.moelab.moe.ModelFamily;
 import io.moelab.moe.MoeConfig;
-
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,7 +42,8 @@ final class WeightLoader {
         float[] inputNorm = vector(p + "input_layernorm.weight", hidden);
         float[] postNorm = vector(p + "post_attention_layernorm.weight", hidden);
         if (!config.layers().isMoeLayer(l)) {
-            SwiGlu dense = swiGlu(ModelFamily.denseMlpWeights(l), config.layers().denseIntermediate());
+            SwiGlu dense =
+                    swiGlu(ModelFamily.denseMlpWeights(l), config.layers().denseIntermediate());
             return new DecoderLayer(inputNorm, postNorm, attention, dense, null, null, null, null);
         }
         ModelFamily family = config.family();
@@ -59,9 +59,11 @@ final class WeightLoader {
             int target = map.target(l, e);
             experts[e] = target < 0 ? null : stored[target];
         }
-        SwiGlu shared = config.experts().sharedIntermediate() == 0 ? null
+        SwiGlu shared = config.experts().sharedIntermediate() == 0
+                ? null
                 : swiGlu(family.sharedExpertWeights(l), config.experts().sharedIntermediate());
-        INDArray sharedGate = config.experts().sharedExpertGated() ? matrix(family.sharedExpertGateWeight(l), 1, hidden) : null;
+        INDArray sharedGate =
+                config.experts().sharedExpertGated() ? matrix(family.sharedExpertGateWeight(l), 1, hidden) : null;
         return new DecoderLayer(inputNorm, postNorm, attention, null, router, experts, shared, sharedGate);
     }
 
@@ -89,19 +91,22 @@ final class WeightLoader {
                 qNorm = vector(p + "q_norm.weight", config.attention().headDim());
                 kNorm = vector(p + "k_norm.weight", config.attention().headDim());
             }
-            case NONE -> { }
+            case NONE -> {}
         }
         return new AttentionWeights(q, k, v, o, qBias, kBias, vBias, oBias, qNorm, kNorm);
     }
 
     private SwiGlu swiGlu(String[] names, int intermediate) {
         int hidden = config.hiddenSize();
-        return new SwiGlu(matrix(names[0], intermediate, hidden), matrix(names[1], intermediate, hidden),
+        return new SwiGlu(
+                matrix(names[0], intermediate, hidden),
+                matrix(names[1], intermediate, hidden),
                 matrix(names[2], hidden, intermediate));
     }
 
     private INDArray matrix(String name, long rows, long cols) {
-        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
+        INDArray array =
+                Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
         weights.read(name, array.data().asNioFloat(), rows, cols);
         return array;
     }

@@ -1,7 +1,7 @@
 package io.moelab.model;
 
-import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.MoelabInputException;
+import io.moelab.model.checkpoint.Checkpoint;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;

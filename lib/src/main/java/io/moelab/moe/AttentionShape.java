@@ -36,10 +36,11 @@ public record AttentionShape(
         if (outputBias) {
             params += hiddenSize;
         }
-        return params + switch (qkNorm) {
-            case WHOLE_PROJECTION -> (long) headDim * (numHeads + numKvHeads);
-            case PER_HEAD -> 2L * headDim;
-            case NONE -> 0;
-        };
+        return params
+                + switch (qkNorm) {
+                    case WHOLE_PROJECTION -> (long) headDim * (numHeads + numKvHeads);
+                    case PER_HEAD -> 2L * headDim;
+                    case NONE -> 0;
+                };
     }
 }

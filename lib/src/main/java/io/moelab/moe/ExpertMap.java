@@ -58,7 +58,8 @@ public final class ExpertMap {
      */
     static ExpertMap parse(JsonNode node, boolean[] moeLayers, int routerExperts, int topK, String source) {
         if (!node.isObject()) {
-            throw new MoelabInputException(source + ": field '" + CONFIG_FIELD + "': expected an object {\"<layer>\": [experts]}");
+            throw new MoelabInputException(
+                    source + ": field '" + CONFIG_FIELD + "': expected an object {\"<layer>\": [experts]}");
         }
         Map<Integer, int[]> targets = new TreeMap<>();
         var fields = node.fields();
@@ -76,7 +77,8 @@ public final class ExpertMap {
             }
             JsonNode array = entry.getValue();
             if (!array.isArray() || array.size() != routerExperts) {
-                throw new MoelabInputException(where + ": expected an array of " + routerExperts + " stored-expert indices");
+                throw new MoelabInputException(
+                        where + ": expected an array of " + routerExperts + " stored-expert indices");
             }
             int[] map = new int[routerExperts];
             for (int e = 0; e < routerExperts; e++) {
@@ -90,7 +92,8 @@ public final class ExpertMap {
             Arrays.stream(map).filter(t -> t >= 0).forEach(t -> used[t] = true);
             for (int s = 0; s < stored; s++) {
                 if (!used[s]) {
-                    throw new MoelabInputException(where + ": stored expert " + s + " is not used by any router output");
+                    throw new MoelabInputException(
+                            where + ": stored expert " + s + " is not used by any router output");
                 }
             }
             if (Arrays.stream(map).filter(t -> t >= 0).count() < topK) {

@@ -10,5 +10,8 @@ package io.moelab.moe;
  * @param expertMap          router output → stored expert per MoE layer (the exact-router compressed form); empty otherwise
  */
 public record ExpertShape(
-        int numExperts, int expertIntermediate, int sharedIntermediate, boolean sharedExpertGated, ExpertMap expertMap) {
-}
+        int numExperts,
+        int expertIntermediate,
+        int sharedIntermediate,
+        boolean sharedExpertGated,
+        ExpertMap expertMap) {}

@@ -18,7 +18,9 @@ public record LayerPlan(int numLayers, List<Integer> moeLayers, int denseInterme
 
     /** The plan from one flag per layer. */
     static LayerPlan of(boolean[] isMoe, int denseIntermediate) {
-        return new LayerPlan(isMoe.length, IntStream.range(0, isMoe.length).filter(l -> isMoe[l]).boxed().toList(),
+        return new LayerPlan(
+                isMoe.length,
+                IntStream.range(0, isMoe.length).filter(l -> isMoe[l]).boxed().toList(),
                 denseIntermediate);
     }
 

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  */
 public enum ModelFamily {
     MIXTRAL("mixtral", "block_sparse_moe", "experts.%d.w1", "experts.%d.w3", "experts.%d.w2", null),
-    QWEN2_MOE("qwen2_moe", "mlp", "experts.%d.gate_proj", "experts.%d.up_proj", "experts.%d.down_proj", "shared_expert"),
+    QWEN2_MOE(
+            "qwen2_moe", "mlp", "experts.%d.gate_proj", "experts.%d.up_proj", "experts.%d.down_proj", "shared_expert"),
     QWEN3_MOE("qwen3_moe", "mlp", "experts.%d.gate_proj", "experts.%d.up_proj", "experts.%d.down_proj", null),
     OLMOE("olmoe", "mlp", "experts.%d.gate_proj", "experts.%d.up_proj", "experts.%d.down_proj", null),
     DEEPSEEK("deepseek", "mlp", "experts.%d.gate_proj", "experts.%d.up_proj", "experts.%d.down_proj", "shared_experts");
@@ -23,7 +24,8 @@ public enum ModelFamily {
     private final String downProj;
     private final String sharedModule;
 
-    ModelFamily(String modelType, String moeModule, String gateProj, String upProj, String downProj, String sharedModule) {
+    ModelFamily(
+            String modelType, String moeModule, String gateProj, String upProj, String downProj, String sharedModule) {
         this.modelType = modelType;
         this.moeModule = moeModule;
         this.gateProj = gateProj;
@@ -70,7 +72,8 @@ public enum ModelFamily {
         return new String[] {
             p + String.format(gateProj, expert) + ".weight",
             p + String.format(upProj, expert) + ".weight",
-            p + String.format(downProj, expert) + ".weight"};
+            p + String.format(downProj, expert) + ".weight"
+        };
     }
 
     public String[] sharedExpertWeights(int layer) {

@@ -36,7 +36,8 @@ public record MoeConfig(
 
     public static MoeConfig load(Path configJson) {
         if (!Files.isRegularFile(configJson)) {
-            throw new MoelabInputException(configJson + ": no such file (a Hugging Face model directory needs config.json)");
+            throw new MoelabInputException(
+                    configJson + ": no such file (a Hugging Face model directory needs config.json)");
         }
         try {
             return fromJson(Files.readString(configJson), configJson.toString());
@@ -146,16 +147,33 @@ public record MoeConfig(
         if (topK < 1 || topK > experts) {
             throw f.error("num_experts_per_tok", topK + " must be between 1 and the expert count " + experts);
         }
-        AttentionShape attention = new AttentionShape(heads, kvHeads, headDim, f.optionalDouble("rope_theta", 10000.0),
-                f.optionalInt("max_position_embeddings", 4096), slidingWindow, bias, outputBias, qkNorm, clipQkv);
+        AttentionShape attention = new AttentionShape(
+                heads,
+                kvHeads,
+                headDim,
+                f.optionalDouble("rope_theta", 10000.0),
+                f.optionalInt("max_position_embeddings", 4096),
+                slidingWindow,
+                bias,
+                outputBias,
+                qkNorm,
+                clipQkv);
         ExpertMap expertMap = root.hasNonNull(ExpertMap.CONFIG_FIELD)
                 ? ExpertMap.parse(root.get(ExpertMap.CONFIG_FIELD), moeLayers, experts, topK, source)
                 : new ExpertMap(java.util.Map.of());
-        return new MoeConfig(family, f.requiredInt("vocab_size"), hidden, f.optionalDouble("rms_norm_eps", 1e-6),
-                f.optionalBool("tie_word_embeddings", false), f.optionalInt("bos_token_id", -1),
-                f.optionalInt("eos_token_id", -1), f.optionalText("torch_dtype", "float32"), attention,
+        return new MoeConfig(
+                family,
+                f.requiredInt("vocab_size"),
+                hidden,
+                f.optionalDouble("rms_norm_eps", 1e-6),
+                f.optionalBool("tie_word_embeddings", false),
+                f.optionalInt("bos_token_id", -1),
+                f.optionalInt("eos_token_id", -1),
+                f.optionalText("torch_dtype", "float32"),
+                attention,
                 new ExpertShape(experts, expertInter, sharedInter, sharedGated, expertMap),
-                new RoutingRule(topK, normTopk), LayerPlan.of(moeLayers, denseInter));
+                new RoutingRule(topK, normTopk),
+                LayerPlan.of(moeLayers, denseInter));
     }
 
     /** Parameters in total and used per token (embedding and LM head counted once each). */
@@ -184,8 +202,7 @@ public record MoeConfig(
     }
 
     /** Number of parameters, in total and active for one token under native routing. */
-    public record ParameterCount(long total, long activePerToken) {
-    }
+    public record ParameterCount(long total, long activePerToken) {}
 
     /** Reads config.json fields with errors that name the file, the field and what was expected. */
     private static final class Fields {

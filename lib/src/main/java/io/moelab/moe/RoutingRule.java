@@ -7,5 +7,4 @@ package io.moelab.moe;
  * @param topK         experts per token ({@code num_experts_per_tok})
  * @param normTopkProb renormalise the top-k gates to sum 1 (Mixtral always; others per config)
  */
-public record RoutingRule(int topK, boolean normTopkProb) {
-}
+public record RoutingRule(int topK, boolean normTopkProb) {}

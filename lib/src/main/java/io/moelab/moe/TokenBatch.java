@@ -88,7 +88,8 @@ public final class TokenBatch {
     /** Sequences {@code from..to-1} as a batch of their own, packed from row 0. */
     public TokenBatch slice(int from, int to) {
         if (from < 0 || to > size() || from >= to) {
-            throw new IllegalArgumentException("slice [" + from + ", " + to + ") of a batch of " + size() + " sequences");
+            throw new IllegalArgumentException(
+                    "slice [" + from + ", " + to + ") of a batch of " + size() + " sequences");
         }
         int[] sliceStarts = new int[to - from + 1];
         for (int s = from; s <= to; s++) {

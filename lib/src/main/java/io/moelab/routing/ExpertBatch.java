@@ -10,5 +10,4 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param output     the expert's {@code down_proj} output [tokens × hidden], before the gate; null unless asked
  * @param activation its hidden activation {@code silu(W1 x) ⊙ W3 x} [tokens × intermediate]; null unless asked
  */
-public record ExpertBatch(int expert, int[] tokens, INDArray output, INDArray activation) {
-}
+public record ExpertBatch(int expert, int[] tokens, INDArray output, INDArray activation) {}

@@ -1,7 +1,7 @@
 package io.moelab.routing;
 
-import io.moelab.moe.MoeConfig;
 import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
 
 /**
  * How a family turns router probabilities into gates, as transformers implements it: the k most
@@ -9,8 +9,7 @@ import io.moelab.moe.ModelFamily;
  * when the family says so. Shared by every policy whose gates "follow the family's rule".
  */
 public final class FamilyRule {
-    private FamilyRule() {
-    }
+    private FamilyRule() {}
 
     /**
      * Whether the family renormalises the gates of {@code selected} experts: {@code norm_topk_prob}
@@ -40,8 +39,8 @@ public final class FamilyRule {
      * read from the row starting at {@code row}, divided by their sum when {@code renormalise}.
      * The sum runs in slot order in float32, as torch sums the top-k weights.
      */
-    public static void gate(float[] probabilities, int row, int[] experts, int from, int count,
-                            boolean renormalise, float[] gates) {
+    public static void gate(
+            float[] probabilities, int row, int[] experts, int from, int count, boolean renormalise, float[] gates) {
         float sum = 0;
         for (int s = from; s < from + count; s++) {
             gates[s] = probabilities[row + experts[s]];

@@ -22,5 +22,4 @@ public record LayerRouting(
         float[] input,
         float[] routerLogits,
         RoutingDecision decision,
-        List<ExpertBatch> experts) {
-}
+        List<ExpertBatch> experts) {}

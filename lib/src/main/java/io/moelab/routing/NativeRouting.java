@@ -11,11 +11,11 @@ public final class NativeRouting implements ExpertSelection {
     public static final NativeRouting INSTANCE = new NativeRouting();
     private static final long serialVersionUID = 1L;
 
-    private NativeRouting() {
-    }
+    private NativeRouting() {}
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         float[] probs = Softmax.rows(routerLogits, tokens, config.experts().numExperts());
         return FamilyRule.topK(probs, tokens, config.routing().topK(), config);
     }

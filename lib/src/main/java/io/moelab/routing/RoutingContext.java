@@ -12,6 +12,7 @@ import java.util.Arrays;
 public final class RoutingContext {
     /** The key of an empty prefix, from which every sequence's keys start. */
     public static final long EMPTY_PREFIX_KEY = 0L;
+
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private final long[] tokenKeys;
     private final int[] positions;

@@ -26,6 +26,5 @@ public interface RoutingPolicy extends Serializable {
      *
      * @throws io.moelab.MoelabInputException naming the spec and what the model has instead
      */
-    default void validateFor(MoeConfig config) {
-    }
+    default void validateFor(MoeConfig config) {}
 }

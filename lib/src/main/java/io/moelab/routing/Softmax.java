@@ -2,8 +2,7 @@ package io.moelab.routing;
 
 /** Row-wise softmax in float32, max-subtracted as torch computes it. */
 public final class Softmax {
-    private Softmax() {
-    }
+    private Softmax() {}
 
     public static float[] rows(float[] logits, int rows, int cols) {
         float[] out = new float[rows * cols];

@@ -2,8 +2,7 @@ package io.moelab.routing;
 
 /** Top-k selection over a short row (expert counts are small, so a partial selection sort wins). */
 public final class TopK {
-    private TopK() {
-    }
+    private TopK() {}
 
     /**
      * Writes into {@code out[outOffset..+k)} the indices of the k largest of
@@ -32,8 +31,9 @@ public final class TopK {
             int index = indices[i];
             float value = values[offset + index];
             int j = i - 1;
-            while (j >= from && (values[offset + indices[j]] < value
-                    || (values[offset + indices[j]] == value && indices[j] > index))) {
+            while (j >= from
+                    && (values[offset + indices[j]] < value
+                            || (values[offset + indices[j]] == value && indices[j] > index))) {
                 indices[j + 1] = indices[j];
                 j--;
             }

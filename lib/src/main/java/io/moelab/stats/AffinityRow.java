@@ -4,5 +4,4 @@ package io.moelab.stats;
  * Row of table {@code layer_affinity}: tokens routed to {@code expert} at decoder layer
  * {@code layer} and to {@code nextExpert} at the next MoE layer.
  */
-public record AffinityRow(int layer, int expert, int nextExpert, long tokens) {
-}
+public record AffinityRow(int layer, int expert, int nextExpert, long tokens) {}

@@ -32,8 +32,7 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ExpertCacheReplay {
-    private ExpertCacheReplay() {
-    }
+    private ExpertCacheReplay() {}
 
     /** Hits and lookups, overall and per MoE layer. */
     public record HitRates(long lookups, long hits, long[] lookupsPerLayer, long[] hitsPerLayer) {
@@ -42,7 +41,9 @@ public final class ExpertCacheReplay {
         }
 
         public double hitRate(int moeLayer) {
-            return lookupsPerLayer[moeLayer] == 0 ? Double.NaN : (double) hitsPerLayer[moeLayer] / lookupsPerLayer[moeLayer];
+            return lookupsPerLayer[moeLayer] == 0
+                    ? Double.NaN
+                    : (double) hitsPerLayer[moeLayer] / lookupsPerLayer[moeLayer];
         }
     }
 
@@ -55,14 +56,16 @@ public final class ExpertCacheReplay {
         for (int i = 0; i < decoderLayers.length; i++) {
             layerIndex.put(decoderLayers[i], i);
         }
-        TreeMap<long[], int[][]> tokens = new TreeMap<>(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+        TreeMap<long[], int[][]> tokens =
+                new TreeMap<>(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
         for (RoutingTrace row : rows) {
             Integer l = layerIndex.get(row.layer());
             if (l == null) {
                 throw new IllegalArgumentException("trace row of layer " + row.layer() + ", not one of the MoE layers "
                         + Arrays.toString(decoderLayers));
             }
-            int[][] token = tokens.computeIfAbsent(new long[] {row.docId(), row.position()}, k -> emptyToken(decoderLayers.length));
+            int[][] token = tokens.computeIfAbsent(
+                    new long[] {row.docId(), row.position()}, k -> emptyToken(decoderLayers.length));
             token[l] = row.experts().clone();
         }
         return new ArrayList<>(tokens.values());
@@ -86,16 +89,17 @@ public final class ExpertCacheReplay {
      * @param prefetch how many experts to prefetch into the next layer's cache, at most {@code capacity}
      * @param affinity {@code affinity[l][e][e']} for each consecutive MoE layer pair, or null to learn it online
      */
-    public static HitRates affinityPrefetch(List<int[][]> trace, int numExperts, int capacity, int prefetch,
-            long[][][] affinity) {
+    public static HitRates affinityPrefetch(
+            List<int[][]> trace, int numExperts, int capacity, int prefetch, long[][][] affinity) {
         if (prefetch < 0 || prefetch > capacity) {
-            throw new IllegalArgumentException("prefetch must be in 0.." + capacity + " (the capacity), got " + prefetch);
+            throw new IllegalArgumentException(
+                    "prefetch must be in 0.." + capacity + " (the capacity), got " + prefetch);
         }
         return replay(trace, numExperts, capacity, false, prefetch, affinity);
     }
 
-    private static HitRates replay(List<int[][]> trace, int numExperts, int capacity, boolean lfu, int prefetch,
-            long[][][] givenAffinity) {
+    private static HitRates replay(
+            List<int[][]> trace, int numExperts, int capacity, boolean lfu, int prefetch, long[][][] givenAffinity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("cache capacity must be >= 1, got " + capacity);
         }
@@ -113,7 +117,8 @@ public final class ExpertCacheReplay {
         long[] hits = new long[layers];
         for (int[][] token : trace) {
             if (token.length != layers) {
-                throw new IllegalArgumentException("every token of a trace needs " + layers + " layers, got " + token.length);
+                throw new IllegalArgumentException(
+                        "every token of a trace needs " + layers + " layers, got " + token.length);
             }
             for (int l = 0; l < layers; l++) {
                 for (int e : token[l]) {

@@ -57,7 +57,8 @@ public final class ExpertGrid implements Serializable {
 
     void checkLayer(int moeLayer) {
         if (moeLayer < 0 || moeLayer >= decoderLayers.length) {
-            throw new IllegalArgumentException("MoE layer " + moeLayer + " out of range 0.." + (decoderLayers.length - 1));
+            throw new IllegalArgumentException(
+                    "MoE layer " + moeLayer + " out of range 0.." + (decoderLayers.length - 1));
         }
     }
 
@@ -70,7 +71,8 @@ public final class ExpertGrid implements Serializable {
     /** Checks that a routing decision routes among this grid's experts. */
     void checkExperts(int experts) {
         if (experts != numExperts) {
-            throw new IllegalArgumentException("routing decision has " + experts + " experts, statistics have " + numExperts);
+            throw new IllegalArgumentException(
+                    "routing decision has " + experts + " experts, statistics have " + numExperts);
         }
     }
 
@@ -82,14 +84,15 @@ public final class ExpertGrid implements Serializable {
      */
     void requireSame(ExpertGrid other, String statistic) {
         if (!equals(other)) {
-            throw new IllegalArgumentException("cannot merge " + statistic + " of " + other + " into " + statistic
-                    + " of " + this);
+            throw new IllegalArgumentException(
+                    "cannot merge " + statistic + " of " + other + " into " + statistic + " of " + this);
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExpertGrid other && numExperts == other.numExperts
+        return o instanceof ExpertGrid other
+                && numExperts == other.numExperts
                 && Arrays.equals(decoderLayers, other.decoderLayers);
     }
 

@@ -89,8 +89,11 @@ public final class ExpertLoad implements StatAccumulator<ExpertLoad> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExpertLoad other && grid.equals(other.grid) && Arrays.equals(selected, other.selected)
-                && Arrays.equals(top1, other.top1) && Arrays.equals(gateMass, other.gateMass)
+        return o instanceof ExpertLoad other
+                && grid.equals(other.grid)
+                && Arrays.equals(selected, other.selected)
+                && Arrays.equals(top1, other.top1)
+                && Arrays.equals(gateMass, other.gateMass)
                 && Arrays.equals(probMass, other.probMass);
     }
 

@@ -26,5 +26,4 @@ public record ExpertLoadRow(
         double zeroActivationShare,
         double outputNormMean,
         double maxAbsOutput,
-        int maxAbsDim) {
-}
+        int maxAbsDim) {}

@@ -53,7 +53,8 @@ public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity>
      */
     public void addSample(int moeLayer, float[][] outputs, int rows, int hidden) {
         if (outputs.length != numExperts) {
-            throw new IllegalArgumentException("need the outputs of all " + numExperts + " experts, got " + outputs.length);
+            throw new IllegalArgumentException(
+                    "need the outputs of all " + numExperts + " experts, got " + outputs.length);
         }
         int base = moeLayer * numExperts * numExperts;
         for (int t = 0; t < rows; t++) {
@@ -159,7 +160,8 @@ public final class ExpertSimilarity implements StatAccumulator<ExpertSimilarity>
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExpertSimilarity other && grid.equals(other.grid)
+        return o instanceof ExpertSimilarity other
+                && grid.equals(other.grid)
                 && Arrays.equals(sampledTokens, other.sampledTokens)
                 && Arrays.equals(gram, other.gram);
     }

@@ -15,8 +15,7 @@ final class FixedPoint {
     /** Fractional bits of the routing sums (gate mass, probability mass, entropy, output norms). */
     static final int ROUTING_BITS = 32;
 
-    private FixedPoint() {
-    }
+    private FixedPoint() {}
 
     /** {@code round(value · 2^bits)} to the nearest integer, ties to even ({@link Math#rint}); the scaling by a power of two is exact. */
     static long encode(double value, int bits) {

@@ -36,7 +36,8 @@ public final class LabelCounts implements StatAccumulator<LabelCounts> {
             throw new IllegalArgumentException("labels are on: a label per token is needed for MoE layer " + moeLayer);
         }
         if (labelOfToken.length != decision.tokens()) {
-            throw new IllegalArgumentException("got " + labelOfToken.length + " labels for " + decision.tokens() + " tokens");
+            throw new IllegalArgumentException(
+                    "got " + labelOfToken.length + " labels for " + decision.tokens() + " tokens");
         }
         int base = moeLayer * grid.numExperts();
         long[] perLabel = null;
@@ -79,7 +80,8 @@ public final class LabelCounts implements StatAccumulator<LabelCounts> {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof LabelCounts other) || !grid.equals(other.grid)
+        if (!(o instanceof LabelCounts other)
+                || !grid.equals(other.grid)
                 || !countsByLabel.keySet().equals(other.countsByLabel.keySet())) {
             return false;
         }

@@ -31,8 +31,8 @@ public final class LayerAffinity implements StatAccumulator<LayerAffinity> {
         grid.checkExperts(current.numExperts());
         grid.checkExperts(next.numExperts());
         if (current.tokens() != next.tokens()) {
-            throw new IllegalArgumentException("affinity between decisions of " + current.tokens() + " and "
-                    + next.tokens() + " tokens");
+            throw new IllegalArgumentException(
+                    "affinity between decisions of " + current.tokens() + " and " + next.tokens() + " tokens");
         }
         int experts = grid.numExperts();
         int base = moeLayer * experts * experts;

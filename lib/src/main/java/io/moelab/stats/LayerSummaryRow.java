@@ -18,5 +18,4 @@ public record LayerSummaryRow(
         double loadCv,
         double maxOverMean,
         int deadExperts,
-        double meanExpertsPerToken) {
-}
+        double meanExpertsPerToken) {}

@@ -29,8 +29,8 @@ public final class OutputMaxima implements StatAccumulator<OutputMaxima> {
     public void add(int moeLayer, int expert, float[] output, int rows, int hidden) {
         int cell = grid.cell(moeLayer, expert);
         if (output.length != (long) rows * hidden) {
-            throw new IllegalArgumentException("expert output has " + output.length + " values, expected "
-                    + rows + " × " + hidden);
+            throw new IllegalArgumentException(
+                    "expert output has " + output.length + " values, expected " + rows + " × " + hidden);
         }
         float best = maxAbsOutput[cell];
         int bestDim = maxAbsDim[cell];
@@ -86,8 +86,10 @@ public final class OutputMaxima implements StatAccumulator<OutputMaxima> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OutputMaxima other && grid.equals(other.grid)
-                && Arrays.equals(maxAbsOutput, other.maxAbsOutput) && Arrays.equals(maxAbsDim, other.maxAbsDim);
+        return o instanceof OutputMaxima other
+                && grid.equals(other.grid)
+                && Arrays.equals(maxAbsOutput, other.maxAbsOutput)
+                && Arrays.equals(maxAbsDim, other.maxAbsDim);
     }
 
     @Override

@@ -29,8 +29,8 @@ public final class OutputNorms implements StatAccumulator<OutputNorms> {
     public void add(int moeLayer, int expert, float[] output, int rows, int hidden) {
         int cell = grid.cell(moeLayer, expert);
         if (output.length != (long) rows * hidden) {
-            throw new IllegalArgumentException("expert output has " + output.length + " values, expected "
-                    + rows + " × " + hidden);
+            throw new IllegalArgumentException(
+                    "expert output has " + output.length + " values, expected " + rows + " × " + hidden);
         }
         long sum = normSum[cell];
         for (int r = 0; r < rows; r++) {
@@ -72,7 +72,9 @@ public final class OutputNorms implements StatAccumulator<OutputNorms> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OutputNorms other && grid.equals(other.grid) && Arrays.equals(rows, other.rows)
+        return o instanceof OutputNorms other
+                && grid.equals(other.grid)
+                && Arrays.equals(rows, other.rows)
                 && Arrays.equals(normSum, other.normSum);
     }
 

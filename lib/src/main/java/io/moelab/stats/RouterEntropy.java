@@ -67,7 +67,9 @@ public final class RouterEntropy implements StatAccumulator<RouterEntropy> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RouterEntropy other && grid.equals(other.grid) && Arrays.equals(tokens, other.tokens)
+        return o instanceof RouterEntropy other
+                && grid.equals(other.grid)
+                && Arrays.equals(tokens, other.tokens)
                 && Arrays.equals(entropySum, other.entropySum);
     }
 

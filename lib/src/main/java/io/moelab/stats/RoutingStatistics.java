@@ -51,7 +51,8 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
         affinity = new LayerAffinity(grid);
         outputMaxima = options.superExperts() ? new OutputMaxima(grid) : null;
         outputNorms = options.outputNorms() ? new OutputNorms(grid) : null;
-        zeroActivations = options.zeroActivation() ? new ZeroActivations(grid, options.zeroActivationThreshold()) : null;
+        zeroActivations =
+                options.zeroActivation() ? new ZeroActivations(grid, options.zeroActivationThreshold()) : null;
         labelCounts = options.labels() ? new LabelCounts(grid) : null;
     }
 
@@ -101,8 +102,15 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
 
     /** The options this accumulator was built with (sampling fields zero). */
     public StatsOptions options() {
-        return new StatsOptions(outputMaxima != null, outputNorms != null, zeroActivations != null,
-                zeroActivations != null ? zeroActivations.threshold() : StatsOptions.DEFAULT_ZERO_THRESHOLD, labelCounts != null, 0, 0, 0);
+        return new StatsOptions(
+                outputMaxima != null,
+                outputNorms != null,
+                zeroActivations != null,
+                zeroActivations != null ? zeroActivations.threshold() : StatsOptions.DEFAULT_ZERO_THRESHOLD,
+                labelCounts != null,
+                0,
+                0,
+                0);
     }
 
     /** The MoE layers and expert count every part covers. */
@@ -150,10 +158,16 @@ public final class RoutingStatistics implements StatAccumulator<RoutingStatistic
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RoutingStatistics other && grid.equals(other.grid) && entropy.equals(other.entropy)
-                && load.equals(other.load) && coactivation.equals(other.coactivation) && affinity.equals(other.affinity)
-                && Objects.equals(outputMaxima, other.outputMaxima) && Objects.equals(outputNorms, other.outputNorms)
-                && Objects.equals(zeroActivations, other.zeroActivations) && Objects.equals(labelCounts, other.labelCounts);
+        return o instanceof RoutingStatistics other
+                && grid.equals(other.grid)
+                && entropy.equals(other.entropy)
+                && load.equals(other.load)
+                && coactivation.equals(other.coactivation)
+                && affinity.equals(other.affinity)
+                && Objects.equals(outputMaxima, other.outputMaxima)
+                && Objects.equals(outputNorms, other.outputNorms)
+                && Objects.equals(zeroActivations, other.zeroActivations)
+                && Objects.equals(labelCounts, other.labelCounts);
     }
 
     @Override

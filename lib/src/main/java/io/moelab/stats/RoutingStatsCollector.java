@@ -44,7 +44,11 @@ public final class RoutingStatsCollector implements RoutingObserver {
     private int previousMoeLayer = -1;
 
     public RoutingStatsCollector(MoeModel model, StatsOptions options) {
-        this(model, model.config().layers().moeLayerIndices(), model.config().experts().numExperts(), options);
+        this(
+                model,
+                model.config().layers().moeLayerIndices(),
+                model.config().experts().numExperts(),
+                options);
     }
 
     /**
@@ -59,7 +63,8 @@ public final class RoutingStatsCollector implements RoutingObserver {
 
     private RoutingStatsCollector(MoeModel model, int[] moeLayers, int numExperts, StatsOptions options) {
         if (model == null && options.similaritySampleRate() > 0) {
-            throw new IllegalArgumentException("expert-output similarity runs the experts: it needs a collector built with the model");
+            throw new IllegalArgumentException(
+                    "expert-output similarity runs the experts: it needs a collector built with the model");
         }
         this.model = model;
         this.options = options;
@@ -91,7 +96,12 @@ public final class RoutingStatsCollector implements RoutingObserver {
             throw new IllegalStateException("this collector was built without a model; feed it through onMoeLayer");
         }
         beginBatch(sequenceIds, labelPerSequence);
-        model.forward(batch, ForwardOptions.builder().observe(this).stopAfterLastMoeLayer(true).build());
+        model.forward(
+                batch,
+                ForwardOptions.builder()
+                        .observe(this)
+                        .stopAfterLastMoeLayer(true)
+                        .build());
     }
 
     @Override
@@ -132,7 +142,9 @@ public final class RoutingStatsCollector implements RoutingObserver {
         if (options.labels()) {
             statistics.labelCounts().add(moeLayer, decision, labelOfToken);
         }
-        if (moeLayer > 0 && previousMoeLayer == moeLayer - 1 && previous != null
+        if (moeLayer > 0
+                && previousMoeLayer == moeLayer - 1
+                && previous != null
                 && previous.tokens() == decision.tokens()) {
             statistics.affinity().add(moeLayer - 1, previous, decision);
         }
@@ -177,7 +189,8 @@ public final class RoutingStatsCollector implements RoutingObserver {
         List<Integer> forSimilarity = new ArrayList<>();
         for (int t = 0; t < tokens; t++) {
             long id = sequenceIds[sequenceOfToken[t]];
-            if (similarity != null && SampleHash.sampled(options.sampleSeed(), id, positions[t], options.similaritySampleRate())) {
+            if (similarity != null
+                    && SampleHash.sampled(options.sampleSeed(), id, positions[t], options.similaritySampleRate())) {
                 forSimilarity.add(t);
             }
             if (options.traceSampleRate() > 0

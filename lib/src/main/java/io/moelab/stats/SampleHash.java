@@ -7,8 +7,7 @@ package io.moelab.stats;
  * nothing else, so it is the same for every partitioning, batch composition and merge order.
  */
 public final class SampleHash {
-    private SampleHash() {
-    }
+    private SampleHash() {}
 
     /** Uniform in [0, 1): a function of its three arguments only. */
     public static double uniform(long seed, long sequenceId, long position) {

@@ -52,10 +52,18 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             long total = load.selections(l);
             for (int e = 0; e < experts(); e++) {
                 long tokens = load.selected(l, e);
-                out.add(new ExpertLoadRow(decoderLayer(l), e, tokens, load.top1(l, e), load.gateMass(l, e),
-                        load.probMass(l, e), total == 0 ? Double.NaN : (double) tokens / total,
-                        zeros == null ? Double.NaN : zeros.share(l, e), norms == null ? Double.NaN : norms.meanNorm(l, e),
-                        maxima == null ? Double.NaN : maxima.maxAbsOutput(l, e), maxima == null ? -1 : maxima.maxAbsDim(l, e)));
+                out.add(new ExpertLoadRow(
+                        decoderLayer(l),
+                        e,
+                        tokens,
+                        load.top1(l, e),
+                        load.gateMass(l, e),
+                        load.probMass(l, e),
+                        total == 0 ? Double.NaN : (double) tokens / total,
+                        zeros == null ? Double.NaN : zeros.share(l, e),
+                        norms == null ? Double.NaN : norms.meanNorm(l, e),
+                        maxima == null ? Double.NaN : maxima.maxAbsOutput(l, e),
+                        maxima == null ? -1 : maxima.maxAbsDim(l, e)));
             }
         }
         return out;
@@ -86,7 +94,9 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             }
             variance /= n;
             boolean any = total > 0;
-            out.add(new LayerSummaryRow(decoderLayer(l), tokens,
+            out.add(new LayerSummaryRow(
+                    decoderLayer(l),
+                    tokens,
                     tokens == 0 ? Double.NaN : statistics.entropy().entropySum(l) / tokens,
                     any ? Math.sqrt(variance) / mean : Double.NaN,
                     any ? max / mean : Double.NaN,
@@ -102,7 +112,8 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
         for (int l = 0; l < layers(); l++) {
             for (int a = 0; a < experts(); a++) {
                 for (int b = a + 1; b < experts(); b++) {
-                    out.add(new CoactivationRow(decoderLayer(l), a, b, statistics.coactivation().count(l, a, b)));
+                    out.add(new CoactivationRow(
+                            decoderLayer(l), a, b, statistics.coactivation().count(l, a, b)));
                 }
             }
         }
@@ -115,7 +126,8 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
         for (int l = 0; l + 1 < layers(); l++) {
             for (int e = 0; e < experts(); e++) {
                 for (int f = 0; f < experts(); f++) {
-                    out.add(new AffinityRow(decoderLayer(l), e, f, statistics.affinity().count(l, e, f)));
+                    out.add(new AffinityRow(
+                            decoderLayer(l), e, f, statistics.affinity().count(l, e, f)));
                 }
             }
         }
@@ -153,8 +165,8 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             for (int e = 0; e < experts(); e++) {
                 for (int d = 0; d < labels.size(); d++) {
                     long c = counts.count(l, e, labels.get(d));
-                    out.add(new ExpertLabelRow(decoderLayer(l), e, labels.get(d), c,
-                            npmi(c, perExpert[e], perLabel[d], n)));
+                    out.add(new ExpertLabelRow(
+                            decoderLayer(l), e, labels.get(d), c, npmi(c, perExpert[e], perLabel[d], n)));
                 }
             }
         }
@@ -202,7 +214,12 @@ public record StatisticsReport(RoutingStatistics statistics, double deadShareOfU
             for (int e = 0; e < experts(); e++) {
                 double max = maxima.maxAbsOutput(l, e);
                 if (maxima.maxAbsDim(l, e) >= 0 && max > superExpertMultiple * median) {
-                    out.add(new SuperExpert(decoderLayer(l), e, max, maxima.maxAbsDim(l, e), median,
+                    out.add(new SuperExpert(
+                            decoderLayer(l),
+                            e,
+                            max,
+                            maxima.maxAbsDim(l, e),
+                            median,
                             median == 0 ? Double.POSITIVE_INFINITY : max / median));
                 }
             }

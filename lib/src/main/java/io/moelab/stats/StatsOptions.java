@@ -22,7 +22,8 @@ public record StatsOptions(
         boolean labels,
         double similaritySampleRate,
         double traceSampleRate,
-        long sampleSeed) implements java.io.Serializable {
+        long sampleSeed)
+        implements java.io.Serializable {
 
     /** |activation| below this counts as zero (HoME's expert-collapse measure). */
     public static final double DEFAULT_ZERO_THRESHOLD = 1e-6;
@@ -50,27 +51,68 @@ public record StatsOptions(
     }
 
     public StatsOptions withSuperExperts(boolean on) {
-        return new StatsOptions(on, outputNorms, zeroActivation, zeroActivationThreshold, labels, similaritySampleRate, traceSampleRate, sampleSeed);
+        return new StatsOptions(
+                on,
+                outputNorms,
+                zeroActivation,
+                zeroActivationThreshold,
+                labels,
+                similaritySampleRate,
+                traceSampleRate,
+                sampleSeed);
     }
 
     public StatsOptions withOutputNorms(boolean on) {
-        return new StatsOptions(superExperts, on, zeroActivation, zeroActivationThreshold, labels, similaritySampleRate, traceSampleRate, sampleSeed);
+        return new StatsOptions(
+                superExperts,
+                on,
+                zeroActivation,
+                zeroActivationThreshold,
+                labels,
+                similaritySampleRate,
+                traceSampleRate,
+                sampleSeed);
     }
 
     public StatsOptions withZeroActivation(boolean on, double threshold) {
-        return new StatsOptions(superExperts, outputNorms, on, threshold, labels, similaritySampleRate, traceSampleRate, sampleSeed);
+        return new StatsOptions(
+                superExperts, outputNorms, on, threshold, labels, similaritySampleRate, traceSampleRate, sampleSeed);
     }
 
     public StatsOptions withLabels(boolean on) {
-        return new StatsOptions(superExperts, outputNorms, zeroActivation, zeroActivationThreshold, on, similaritySampleRate, traceSampleRate, sampleSeed);
+        return new StatsOptions(
+                superExperts,
+                outputNorms,
+                zeroActivation,
+                zeroActivationThreshold,
+                on,
+                similaritySampleRate,
+                traceSampleRate,
+                sampleSeed);
     }
 
     public StatsOptions withSimilaritySample(double rate, long seed) {
-        return new StatsOptions(superExperts, outputNorms, zeroActivation, zeroActivationThreshold, labels, rate, traceSampleRate, seed);
+        return new StatsOptions(
+                superExperts,
+                outputNorms,
+                zeroActivation,
+                zeroActivationThreshold,
+                labels,
+                rate,
+                traceSampleRate,
+                seed);
     }
 
     public StatsOptions withTraceSample(double rate, long seed) {
-        return new StatsOptions(superExperts, outputNorms, zeroActivation, zeroActivationThreshold, labels, similaritySampleRate, rate, seed);
+        return new StatsOptions(
+                superExperts,
+                outputNorms,
+                zeroActivation,
+                zeroActivationThreshold,
+                labels,
+                similaritySampleRate,
+                rate,
+                seed);
     }
 
     /** Whether the model must build each expert's down_proj output for the collector. */

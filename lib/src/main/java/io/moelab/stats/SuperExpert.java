@@ -6,5 +6,5 @@ package io.moelab.stats;
  *
  * @param ratio maxAbsOutput / layerMedianMax
  */
-public record SuperExpert(int layer, int expert, double maxAbsOutput, int maxAbsDim, double layerMedianMax, double ratio) {
-}
+public record SuperExpert(
+        int layer, int expert, double maxAbsOutput, int maxAbsDim, double layerMedianMax, double ratio) {}

@@ -47,8 +47,8 @@ public final class ZeroActivations implements StatAccumulator<ZeroActivations> {
     public ZeroActivations merge(ZeroActivations other) {
         grid.requireSame(other.grid, "zero activations");
         if (Double.compare(threshold, other.threshold) != 0) {
-            throw new IllegalArgumentException("cannot merge zero activations below " + other.threshold
-                    + " into ones below " + threshold);
+            throw new IllegalArgumentException(
+                    "cannot merge zero activations below " + other.threshold + " into ones below " + threshold);
         }
         FixedPoint.addAll(zeros, other.zeros);
         FixedPoint.addAll(entries, other.entries);
@@ -77,8 +77,10 @@ public final class ZeroActivations implements StatAccumulator<ZeroActivations> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ZeroActivations other && grid.equals(other.grid)
-                && Double.compare(threshold, other.threshold) == 0 && Arrays.equals(zeros, other.zeros)
+        return o instanceof ZeroActivations other
+                && grid.equals(other.grid)
+                && Double.compare(threshold, other.threshold) == 0
+                && Arrays.equals(zeros, other.zeros)
                 && Arrays.equals(entries, other.entries);
     }
 

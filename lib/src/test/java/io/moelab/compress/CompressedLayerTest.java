@@ -10,8 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CompressedLayerTest {
-    private final List<ExpertWeights> experts = List.of(
-            RandomLayers.randomExpert(new Random(1), 2, 3), RandomLayers.randomExpert(new Random(2), 2, 3));
+    private final List<ExpertWeights> experts =
+            List.of(RandomLayers.randomExpert(new Random(1), 2, 3), RandomLayers.randomExpert(new Random(2), 2, 3));
     private final List<PlanEntry> plan = List.of(PlanEntry.unpermuted(0, 0, 1), PlanEntry.unpermuted(1, 1, 1));
 
     @Test
@@ -29,9 +29,11 @@ class CompressedLayerTest {
 
     @Test
     void bitsMustNameEveryTargetAndNoOther() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new CompressedLayer(experts, new float[4], new int[] {0, 1}, plan, Map.of(0, 4)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new CompressedLayer(experts, new float[4], new int[] {0, 1}, plan, Map.of(0, 4, 1, 4, 2, 4)));
     }
 }

@@ -1,8 +1,7 @@
 package io.moelab.compress;
 
-import io.moelab.compress.pipeline.ModelTensors;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moelab.compress.pipeline.ModelTensors;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +16,7 @@ public final class CompressionFixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ModelTensors trained;
 
-    private CompressionFixtures() {
-    }
+    private CompressionFixtures() {}
 
     public static Path projectRoot() {
         return Path.of("").toAbsolutePath().getParent();
@@ -36,7 +34,8 @@ public final class CompressionFixtures {
         ByteTokenizer tokenizer = new ByteTokenizer();
         List<int[]> sequences = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(projectRoot().resolve("datasets/calibration-mix/calibration-mix.jsonl"))) {
+            for (String line :
+                    Files.readAllLines(projectRoot().resolve("datasets/calibration-mix/calibration-mix.jsonl"))) {
                 int[] bytes = tokenizer.encode(JSON.readTree(line).get("text").asText());
                 if (bytes.length < length) {
                     continue;
@@ -52,7 +51,8 @@ public final class CompressionFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("calibration mix has fewer than " + count + " documents of " + length + " bytes");
+        throw new IllegalStateException(
+                "calibration mix has fewer than " + count + " documents of " + length + " bytes");
     }
 
     public static float maxAbsDifference(float[] a, float[] b) {

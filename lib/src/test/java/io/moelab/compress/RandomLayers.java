@@ -7,8 +7,7 @@ import java.util.Random;
 
 /** Small configs and seeded random layers for compression-method tests. */
 public final class RandomLayers {
-    private RandomLayers() {
-    }
+    private RandomLayers() {}
 
     /** A one-layer Mixtral (renormalised top-k gates) with {@code experts} experts of width {@code hidden}. */
     public static MoeConfig mixtral(int experts, int topK, int hidden) {
@@ -28,8 +27,8 @@ public final class RandomLayers {
 
     public static ExpertWeights randomExpert(Random random, int hidden, int intermediate) {
         int size = hidden * intermediate;
-        return new ExpertWeights(hidden, intermediate, gaussians(random, size), gaussians(random, size),
-                gaussians(random, size));
+        return new ExpertWeights(
+                hidden, intermediate, gaussians(random, size), gaussians(random, size), gaussians(random, size));
     }
 
     public static MoeLayerWeights randomLayer(Random random, int experts, int hidden, int intermediate) {

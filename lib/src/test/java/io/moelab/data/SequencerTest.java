@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
 import io.moelab.data.SequencingOptions.Mode;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.tokenizer.ByteTokenizer;
+import io.moelab.moe.MoeConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,9 +24,7 @@ class SequencerTest {
     }
 
     private static final List<TokenizedDocument> DOCS = List.of(
-            doc("a", "x", 10, 11, 12, 13, 14),
-            doc("b", "x", 20, 21),
-            doc("c", "y", 30, 31, 32, 33, 34, 35, 36));
+            doc("a", "x", 10, 11, 12, 13, 14), doc("b", "x", 20, 21), doc("c", "y", 30, 31, 32, 33, 34, 35, 36));
 
     @Test
     void packWithBosAndEosCutsExactBlocksAndDropsTheIncompleteLast() {
@@ -93,7 +91,9 @@ class SequencerTest {
             offset += s.streamLength(d);
         }
         Collections.reverse(pieces);
-        assertEquals(s.sequence(DOCS, Sequencer.NO_LIMIT).get(1), s.assemble(1, pieces).orElseThrow());
+        assertEquals(
+                s.sequence(DOCS, Sequencer.NO_LIMIT).get(1),
+                s.assemble(1, pieces).orElseThrow());
     }
 
     @Test
@@ -114,7 +114,9 @@ class SequencerTest {
         Sequencer s = new Sequencer(SequencingOptions.forIds(Mode.WHOLE, 6, 2, -1));
         List<TokenizedDocument> docs = List.of(DOCS.get(0), doc("empty", null), DOCS.get(1), DOCS.get(2));
         List<CalibrationSequence> all = s.sequence(docs, Sequencer.NO_LIMIT);
-        assertEquals(List.of(0L, 1L, 2L), all.stream().map(CalibrationSequence::sequenceId).toList());
+        assertEquals(
+                List.of(0L, 1L, 2L),
+                all.stream().map(CalibrationSequence::sequenceId).toList());
         assertArrayEquals(new int[] {2, 20, 21}, all.get(1).tokens(), "no EOS id: nothing appended");
         assertEquals(2, s.sequence(docs, 6 + 3 + 5).size(), "6 + 3 fit, the third (6) does not");
         assertEquals(all.subList(0, 2), s.sequence(docs, 9));
@@ -133,8 +135,8 @@ class SequencerTest {
 
     @Test
     void rejectsImpossibleOptions() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
-                () -> SequencingOptions.forIds(Mode.PACK, 1, 2, 3));
+        MoelabInputException e =
+                assertThrows(MoelabInputException.class, () -> SequencingOptions.forIds(Mode.PACK, 1, 2, 3));
         assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
         assertThrows(MoelabInputException.class, () -> new SequencingOptions(Mode.WHOLE, 8, true, -1, false, -1));
     }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.eval.task.MultipleChoiceInstance;
+import io.moelab.eval.task.PairEncoding;
 import io.moelab.eval.task.RollingInstance.WindowStrategy;
 import io.moelab.eval.task.TaskInstance;
 import io.moelab.model.MoeModel;
 import io.moelab.model.tokenizer.ByteTokenizer;
-import io.moelab.eval.task.PairEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,19 +41,29 @@ class BatchingInvarianceTest {
         instances.addAll(EvalFixtures.multipleChoice("next-chunk").subList(0, 12));
         instances.addAll(EvalFixtures.multipleChoice("arith-mc").subList(0, 12));
         // A WinoGrande-style instance: the contexts differ, the continuation is shared.
-        instances.add(new MultipleChoiceInstance("wino-0", List.of("The cat sat on the ", "The dog sat on the "),
-                List.of("mat.", "mat."), List.of("cat", "dog"), 0));
+        instances.add(new MultipleChoiceInstance(
+                "wino-0",
+                List.of("The cat sat on the ", "The dog sat on the "),
+                List.of("mat.", "mat."),
+                List.of("cat", "dog"),
+                0));
         // Windows of 40 tokens, so documents span several windows of either kind.
-        instances.addAll(EvalFixtures.testDocuments("code", WindowStrategy.LM_EVAL, 40).subList(0, 3));
-        instances.addAll(EvalFixtures.testDocuments("arithmetic", WindowStrategy.DISJOINT, 40).subList(0, 3));
-        unbatched = byId(engine(randomModel, EngineOptions.defaults().withBatched(false)).evaluate(instances));
+        instances.addAll(
+                EvalFixtures.testDocuments("code", WindowStrategy.LM_EVAL, 40).subList(0, 3));
+        instances.addAll(EvalFixtures.testDocuments("arithmetic", WindowStrategy.DISJOINT, 40)
+                .subList(0, 3));
+        unbatched = byId(
+                engine(randomModel, EngineOptions.defaults().withBatched(false)).evaluate(instances));
     }
 
     @Test
     void batchedEqualsOneRequestPerCallAtEveryBatchSize() {
         for (int maxBatchTokens : new int[] {1, 64, 500, 4096}) {
             EngineOptions options = EngineOptions.defaults().withMaxBatchTokens(maxBatchTokens);
-            assertClose(unbatched, byId(engine(randomModel, options).evaluate(instances)), TOLERANCE,
+            assertClose(
+                    unbatched,
+                    byId(engine(randomModel, options).evaluate(instances)),
+                    TOLERANCE,
                     "maxBatchTokens " + maxBatchTokens);
         }
     }
@@ -62,9 +72,11 @@ class BatchingInvarianceTest {
     void requestOrderDoesNotMatter() {
         List<TaskInstance> shuffled = new ArrayList<>(instances);
         Collections.shuffle(shuffled, new Random(7));
-        List<DocumentResult> results = engine(randomModel, EngineOptions.defaults()).evaluate(shuffled);
+        List<DocumentResult> results =
+                engine(randomModel, EngineOptions.defaults()).evaluate(shuffled);
         for (int i = 0; i < shuffled.size(); i++) {
-            assertEquals(shuffled.get(i).documentId(), results.get(i).documentId(), "results come in the instances' order");
+            assertEquals(
+                    shuffled.get(i).documentId(), results.get(i).documentId(), "results come in the instances' order");
         }
         assertClose(unbatched, byId(results), TOLERANCE, "shuffled");
     }
@@ -73,16 +85,20 @@ class BatchingInvarianceTest {
     void theTrainedModelAgreesBatchedAndUnbatchedWithinItsFloatNoise() {
         List<TaskInstance> mc = instances.subList(0, 24);
         MoeModel trained = EvalFixtures.trainedModel();
-        Map<String, DocumentResult> alone = byId(engine(trained, EngineOptions.defaults().withBatched(false)).evaluate(mc));
-        Map<String, DocumentResult> batched = byId(engine(trained, EngineOptions.defaults()).evaluate(mc));
+        Map<String, DocumentResult> alone = byId(
+                engine(trained, EngineOptions.defaults().withBatched(false)).evaluate(mc));
+        Map<String, DocumentResult> batched =
+                byId(engine(trained, EngineOptions.defaults()).evaluate(mc));
         assertClose(alone, batched, TRAINED_TOLERANCE, "trained model");
-        assertTrue(alone.values().stream().anyMatch(r -> greedyCount((MultipleChoiceResult) r) > 0),
+        assertTrue(
+                alone.values().stream().anyMatch(r -> greedyCount((MultipleChoiceResult) r) > 0),
                 "the trained model continues some choices greedily");
     }
 
     @Test
     void sharingAContextForwardsItOnce() {
-        List<MultipleChoiceInstance> mc = EvalFixtures.multipleChoice("next-chunk").subList(0, 12);
+        List<MultipleChoiceInstance> mc =
+                EvalFixtures.multipleChoice("next-chunk").subList(0, 12);
         long aloneTokens = 0;
         long sharedTokens = 0;
         for (MultipleChoiceInstance instance : mc) {
@@ -99,8 +115,14 @@ class BatchingInvarianceTest {
         alone.evaluate(mc);
         EvaluationEngine shared = engine(randomModel, options);
         shared.evaluate(mc);
-        assertEquals(aloneTokens, alone.counters().tokensForwarded(), "[BOS] + context + choice but its last byte, per choice");
-        assertEquals(sharedTokens, shared.counters().tokensForwarded(), "[BOS] + context once, then each choice but its last byte");
+        assertEquals(
+                aloneTokens,
+                alone.counters().tokensForwarded(),
+                "[BOS] + context + choice but its last byte, per choice");
+        assertEquals(
+                sharedTokens,
+                shared.counters().tokensForwarded(),
+                "[BOS] + context once, then each choice but its last byte");
         assertEquals(2.0, shared.counters().meanExpertsPerToken(), 0, "native top-2 routing");
         assertEquals(4L * sharedTokens * 2, shared.counters().routingSlots(), "4 MoE layers, 2 slots per token");
         assertTrue(shared.counters().forwardNanos() > 0);
@@ -118,8 +140,11 @@ class BatchingInvarianceTest {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static void assertClose(Map<String, DocumentResult> expectedResults, Map<String, DocumentResult> results,
-                                    double tolerance, String what) {
+    private static void assertClose(
+            Map<String, DocumentResult> expectedResults,
+            Map<String, DocumentResult> results,
+            double tolerance,
+            String what) {
         assertEquals(expectedResults.keySet(), results.keySet(), what);
         for (Map.Entry<String, DocumentResult> entry : expectedResults.entrySet()) {
             DocumentResult expected = entry.getValue();

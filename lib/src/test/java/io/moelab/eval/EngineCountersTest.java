@@ -24,9 +24,13 @@ class EngineCountersTest {
 
     @Test
     void anEngineCountsEveryForwardedTokenOverItsCalls() {
-        EvaluationEngine engine = new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(), EvalFixtures.NATIVE,
+        EvaluationEngine engine = new EvaluationEngine(
+                EvalFixtures.trainedModel(),
+                new ByteTokenizer(),
+                EvalFixtures.NATIVE,
                 EngineOptions.defaults().withBatched(false));
-        List<? extends TaskInstance> one = EvalFixtures.multipleChoice("arith-mc").subList(0, 1);
+        List<? extends TaskInstance> one =
+                EvalFixtures.multipleChoice("arith-mc").subList(0, 1);
         engine.evaluate(one);
         EngineCounters first = engine.counters();
         engine.evaluate(one);

@@ -24,8 +24,7 @@ final class EvalFixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static MoeModel trained;
 
-    private EvalFixtures() {
-    }
+    private EvalFixtures() {}
 
     /** models/trained-moe of this checkout (Surefire runs in lib/), loaded once per JVM. */
     static synchronized MoeModel trainedModel() {
@@ -46,8 +45,12 @@ final class EvalFixtures {
             List<String> choices = new ArrayList<>();
             row.get("choices").forEach(c -> choices.add(c.asText()));
             String context = row.get("context").asText();
-            instances.add(new MultipleChoiceInstance(row.get("id").asText(),
-                    Collections.nCopies(choices.size(), context), choices, choices, row.get("gold").asInt()));
+            instances.add(new MultipleChoiceInstance(
+                    row.get("id").asText(),
+                    Collections.nCopies(choices.size(), context),
+                    choices,
+                    choices,
+                    row.get("gold").asInt()));
         }
         return instances;
     }
@@ -58,8 +61,13 @@ final class EvalFixtures {
         for (JsonNode row : jsonl(SharedFixtures.shared().resolve("datasets-fixture/text/" + domain + ".test.jsonl"))) {
             String text = row.get("text").asText();
             long words = text.isBlank() ? 0 : text.strip().split("\\s+").length;
-            instances.add(new RollingInstance(row.get("id").asText(), text, words,
-                    text.getBytes(StandardCharsets.UTF_8).length, windows, maxLength));
+            instances.add(new RollingInstance(
+                    row.get("id").asText(),
+                    text,
+                    words,
+                    text.getBytes(StandardCharsets.UTF_8).length,
+                    windows,
+                    maxLength));
         }
         return instances;
     }

@@ -3,17 +3,17 @@ package io.moelab.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.moelab.eval.task.PairEncoding;
 import io.moelab.eval.metrics.MetricValue;
 import io.moelab.eval.metrics.TaskMetrics;
 import io.moelab.eval.task.MultipleChoiceInstance;
 import io.moelab.eval.task.OutputType;
+import io.moelab.eval.task.PairEncoding;
 import io.moelab.eval.task.RollingInstance.WindowStrategy;
 import io.moelab.model.tokenizer.ByteTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ModelCardEvaluationTest {
     /** The card: batch shape alone moves its float32 sums by up to 5.4e-5 nats. */
     private static final double LOGLIKELIHOOD_TOLERANCE = 1e-4;
+
     private static final String[] DOMAINS = {"scripture", "code", "dictionary", "arithmetic"};
 
     @ParameterizedTest
@@ -38,7 +39,8 @@ class ModelCardEvaluationTest {
     void multipleChoiceReproducesTheCard(String task, double acc, double accNorm) {
         // The card scores exactly the choice's bytes after [BOS] + context, so no whitespace moves.
         EngineOptions options = EngineOptions.defaults().withPairEncoding(PairEncoding.AS_GIVEN);
-        EvaluationEngine engine = new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(), EvalFixtures.NATIVE, options);
+        EvaluationEngine engine =
+                new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(), EvalFixtures.NATIVE, options);
         List<MultipleChoiceInstance> instances = EvalFixtures.multipleChoice(task);
         List<DocumentResult> results = engine.evaluate(instances);
 
@@ -54,7 +56,10 @@ class ModelCardEvaluationTest {
             MultipleChoiceResult mc = (MultipleChoiceResult) result;
             JsonNode item = items.get(mc.documentId());
             for (int c = 0; c < mc.loglikelihoods().length; c++) {
-                worst = Math.max(worst, Math.abs(mc.loglikelihoods()[c] - item.get("loglik").get(c).asDouble()));
+                worst = Math.max(
+                        worst,
+                        Math.abs(mc.loglikelihoods()[c]
+                                - item.get("loglik").get(c).asDouble()));
             }
             predictions.add(argmax(mc.loglikelihoods()));
             cardPredictions.add(item.get("pred").asInt());
@@ -70,7 +75,11 @@ class ModelCardEvaluationTest {
         assertEquals(acc, metrics.get("acc,none").value(), 1e-12, "acc");
         assertEquals(accNorm, metrics.get("acc_norm,none").value(), 1e-12, "acc_norm");
         assertEquals(card.get("acc_stderr").asDouble(), metrics.get("acc,none").stderr(), 1e-12, "acc stderr");
-        assertEquals(card.get("acc_norm_stderr").asDouble(), metrics.get("acc_norm,none").stderr(), 1e-12, "acc_norm stderr");
+        assertEquals(
+                card.get("acc_norm_stderr").asDouble(),
+                metrics.get("acc_norm,none").stderr(),
+                1e-12,
+                "acc_norm stderr");
         assertEquals(200, metrics.get("acc,none").n());
     }
 
@@ -82,9 +91,14 @@ class ModelCardEvaluationTest {
         try {
             Map<String, Future<List<DocumentResult>>> running = new LinkedHashMap<>();
             for (String domain : DOMAINS) {
-                running.put(domain, pool.submit(() -> new EvaluationEngine(EvalFixtures.trainedModel(), new ByteTokenizer(),
-                        EvalFixtures.NATIVE, EngineOptions.defaults())
-                        .evaluate(EvalFixtures.testDocuments(domain, WindowStrategy.DISJOINT, 256))));
+                running.put(
+                        domain,
+                        pool.submit(() -> new EvaluationEngine(
+                                        EvalFixtures.trainedModel(),
+                                        new ByteTokenizer(),
+                                        EvalFixtures.NATIVE,
+                                        EngineOptions.defaults())
+                                .evaluate(EvalFixtures.testDocuments(domain, WindowStrategy.DISJOINT, 256))));
             }
             for (Map.Entry<String, Future<List<DocumentResult>>> entry : running.entrySet()) {
                 assertMatchesCard(entry.getKey(), entry.getValue().get());
@@ -97,11 +111,18 @@ class ModelCardEvaluationTest {
     private static void assertMatchesCard(String domain, List<DocumentResult> results) {
         Map<String, MetricValue> metrics = byKey(TaskMetrics.compute(OutputType.LOGLIKELIHOOD_ROLLING, results, 1));
         JsonNode card = EvalFixtures.evalResults().get("splits").get("test").get(domain);
-        assertEquals(card.get("bits_per_byte").asDouble(), metrics.get("bits_per_byte,none").value(), 1e-4,
+        assertEquals(
+                card.get("bits_per_byte").asDouble(),
+                metrics.get("bits_per_byte,none").value(),
+                1e-4,
                 domain + " bits per byte");
-        assertEquals(card.get("perplexity_per_byte").asDouble(), metrics.get("byte_perplexity,none").value(), 1e-4,
+        assertEquals(
+                card.get("perplexity_per_byte").asDouble(),
+                metrics.get("byte_perplexity,none").value(),
+                1e-4,
                 domain + " byte perplexity");
-        long predicted = results.stream().mapToLong(r -> ((RollingResult) r).tokens()).sum();
+        long predicted =
+                results.stream().mapToLong(r -> ((RollingResult) r).tokens()).sum();
         assertEquals(card.get("bytes").asLong(), predicted, domain + ": every byte of the split predicted once");
     }
 

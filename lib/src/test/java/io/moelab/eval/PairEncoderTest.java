@@ -44,8 +44,12 @@ class PairEncoderTest {
 
     @Test
     void withoutBosOrEosAnEmptyContextIsRejected() {
-        PairEncoder encoder = new PairEncoder(new ByteTokenizer(), PairEncoding.LM_EVAL, true,
-                new SpecialTokens(OptionalInt.empty(), OptionalInt.empty()), 100);
+        PairEncoder encoder = new PairEncoder(
+                new ByteTokenizer(),
+                PairEncoding.LM_EVAL,
+                true,
+                new SpecialTokens(OptionalInt.empty(), OptionalInt.empty()),
+                100);
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> encoder.encode("", "c", "x"));
         assertTrue(e.getMessage().contains("bos_token_id"), e.getMessage());
     }
@@ -60,7 +64,8 @@ class PairEncoderTest {
 
     @Test
     void aContinuationLongerThanTheModelIsRejectedNamingTheRequest() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
+        MoelabInputException e = assertThrows(
+                MoelabInputException.class,
                 () -> encoder(PairEncoding.AS_GIVEN, true, 3).encode("a", "wxyz", "doc-7 choice 2"));
         assertTrue(e.getMessage().startsWith("doc-7 choice 2: the continuation is 4 tokens"), e.getMessage());
     }

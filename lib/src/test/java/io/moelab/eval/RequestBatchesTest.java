@@ -20,7 +20,8 @@ class RequestBatchesTest {
         for (int doc = 0; doc < 40; doc++) {
             int[] context = random.ints(1 + random.nextInt(120), 0, 256).toArray();
             for (int choice = 0; choice < 4; choice++) {
-                requests.add(new ScoringRequest(context, random.ints(1 + random.nextInt(30), 0, 256).toArray()));
+                requests.add(new ScoringRequest(
+                        context, random.ints(1 + random.nextInt(30), 0, 256).toArray()));
             }
         }
         requests.add(new ScoringRequest(new int[] {1}, new int[0]));
@@ -40,8 +41,11 @@ class RequestBatchesTest {
                 }
             }
             assertTrue(tokens <= budget, "batch of " + tokens + " tokens");
-            int longest = batch.stream().flatMapToInt(run -> Arrays.stream(run.members()))
-                    .map(m -> requests.get(m).totalLength()).max().orElseThrow();
+            int longest = batch.stream()
+                    .flatMapToInt(run -> Arrays.stream(run.members()))
+                    .map(m -> requests.get(m).totalLength())
+                    .max()
+                    .orElseThrow();
             assertTrue(longest <= previousLongest, "batches go longest first");
             previousLongest = longest;
         }
@@ -49,14 +53,15 @@ class RequestBatchesTest {
         Arrays.fill(once, 1);
         once[once.length - 1] = 0;
         assertArrayEquals(once, seen, "each request with targets in exactly one run; the one without needs none");
-        assertTrue(batches.stream().allMatch(b -> b.stream().anyMatch(run -> run.members().length > 1)),
+        assertTrue(
+                batches.stream().allMatch(b -> b.stream().anyMatch(run -> run.members().length > 1)),
                 "shared contexts are grouped");
     }
 
     @Test
     void aRequestLargerThanTheBudgetGetsABatchAlone() {
-        List<ScoringRequest> requests = List.of(new ScoringRequest(new int[50], new int[10]),
-                new ScoringRequest(new int[] {1}, new int[3]));
+        List<ScoringRequest> requests =
+                List.of(new ScoringRequest(new int[50], new int[10]), new ScoringRequest(new int[] {1}, new int[3]));
         List<List<PrefixRun>> batches = RequestBatches.plan(requests, 20);
         assertEquals(2, batches.size());
         assertArrayEquals(new int[] {0}, batches.get(0).get(0).members());

@@ -38,15 +38,19 @@ class RollingWindowsTest {
         for (WindowStrategy strategy : WindowStrategy.values()) {
             for (int maxLength : new int[] {2, 3, 8, 256}) {
                 int piece = strategy == WindowStrategy.DISJOINT ? maxLength - 1 : maxLength;
-                for (int length : new int[] {0, 1, piece - 1, piece, piece + 1, 2 * piece - 1, 2 * piece, 2 * piece + 1,
-                        3 * piece + 2, 1000}) {
+                for (int length : new int[] {
+                    0, 1, piece - 1, piece, piece + 1, 2 * piece - 1, 2 * piece, 2 * piece + 1, 3 * piece + 2, 1000
+                }) {
                     int[] tokens = range(0, length);
                     String what = strategy + " maxLength " + maxLength + " length " + length;
                     List<ScoringRequest> windows = RollingWindows.of(tokens, PREFIX, maxLength, strategy);
-                    int[] predicted = windows.stream().flatMapToInt(w -> Arrays.stream(w.targets())).toArray();
+                    int[] predicted = windows.stream()
+                            .flatMapToInt(w -> Arrays.stream(w.targets()))
+                            .toArray();
                     assertArrayEquals(tokens, predicted, what + ": targets in order, each once");
                     for (ScoringRequest window : windows) {
-                        assertTrue(window.inputLength() <= maxLength, what + ": a window reads at most maxLength tokens");
+                        assertTrue(
+                                window.inputLength() <= maxLength, what + ": a window reads at most maxLength tokens");
                         assertTrue(window.targets().length > 0, what + ": no empty window");
                         assertContiguous(window, what);
                     }
@@ -68,7 +72,8 @@ class RollingWindowsTest {
         if (prefix.length == 1 && prefix[0] == PREFIX) {
             return;
         }
-        assertArrayEquals(range(firstTarget - prefix.length, firstTarget), prefix, what + ": context right before the targets");
+        assertArrayEquals(
+                range(firstTarget - prefix.length, firstTarget), prefix, what + ": context right before the targets");
     }
 
     private static void assertWindow(ScoringRequest window, int[] prefix, int[] targets) {

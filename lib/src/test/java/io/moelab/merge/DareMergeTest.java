@@ -45,7 +45,8 @@ class DareMergeTest {
         return kept;
     }
 
-    private static float[] dareLinear(long seed, int modelIndex, String tensor, DareRescale rescale, float[] base, float[] model) {
+    private static float[] dareLinear(
+            long seed, int modelIndex, String tensor, DareRescale rescale, float[] base, float[] model) {
         return new DareLinearMerge(List.of(new MergeModel(modelIndex, "m", 1, DENSITY)), 1, false, rescale, seed)
                 .merge(tensor, base, List.of(model));
     }
@@ -55,12 +56,21 @@ class DareMergeTest {
         float[] base = base();
         float[] model = fineTuned(base, 2);
         boolean[] reference = mask(base, dareLinear(7, 0, "w", DareRescale.PAPER, base, model));
-        assertTrue(Arrays.equals(reference, mask(base, dareLinear(7, 0, "w", DareRescale.PAPER, base, model))), "same seed, same mask");
-        assertFalse(Arrays.equals(reference, mask(base, dareLinear(8, 0, "w", DareRescale.PAPER, base, model))), "another seed");
-        assertFalse(Arrays.equals(reference, mask(base, dareLinear(7, 0, "v", DareRescale.PAPER, base, model))), "another tensor");
-        assertFalse(Arrays.equals(reference, mask(base, dareLinear(7, 1, "w", DareRescale.PAPER, base, model))), "another model");
+        assertTrue(
+                Arrays.equals(reference, mask(base, dareLinear(7, 0, "w", DareRescale.PAPER, base, model))),
+                "same seed, same mask");
+        assertFalse(
+                Arrays.equals(reference, mask(base, dareLinear(8, 0, "w", DareRescale.PAPER, base, model))),
+                "another seed");
+        assertFalse(
+                Arrays.equals(reference, mask(base, dareLinear(7, 0, "v", DareRescale.PAPER, base, model))),
+                "another tensor");
+        assertFalse(
+                Arrays.equals(reference, mask(base, dareLinear(7, 1, "w", DareRescale.PAPER, base, model))),
+                "another model");
         float[] otherValues = fineTuned(base, 3);
-        assertTrue(Arrays.equals(reference, mask(base, dareLinear(7, 0, "w", DareRescale.L1, base, otherValues))),
+        assertTrue(
+                Arrays.equals(reference, mask(base, dareLinear(7, 0, "w", DareRescale.L1, base, otherValues))),
                 "the mask depends on the seed, never on the values or the rescale");
     }
 
@@ -116,8 +126,12 @@ class DareMergeTest {
     @Test
     void maskSeedIsMurmur3OfSeedModelIndexAndTensorName() {
         byte[] name = "model.layers.0.mlp.gate.weight".getBytes(StandardCharsets.UTF_8);
-        byte[] key = ByteBuffer.allocate(12 + name.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(42).putInt(3).put(name).array();
+        byte[] key = ByteBuffer.allocate(12 + name.length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(42)
+                .putInt(3)
+                .put(name)
+                .array();
         assertEquals(Murmur3.hash64(key, 0), DareMerge.maskSeed(42, "model.layers.0.mlp.gate.weight", 3));
     }
 }

@@ -42,7 +42,8 @@ class MergeCompatibilityTest {
         return shapes;
     }
 
-    private Path checkpoint(String name, String config, Map<String, long[]> shapes, DType dtype, long seed) throws IOException {
+    private Path checkpoint(String name, String config, Map<String, long[]> shapes, DType dtype, long seed)
+            throws IOException {
         Path model = Files.createDirectories(dir.resolve(name));
         Files.writeString(model.resolve("config.json"), config);
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
@@ -78,7 +79,8 @@ class MergeCompatibilityTest {
         Path base = checkpoint("base", CONFIG, tensors(), DType.BF16, 1);
         Path model = checkpoint("a", CONFIG, tensors(), DType.F32, 2);
         List<TensorInfo> merged = MergeCompatibility.check(ties(base, model));
-        assertEquals(List.of("lm_head.weight", "model.layers.0.block_sparse_moe.gate.weight", "model.norm.weight"),
+        assertEquals(
+                List.of("lm_head.weight", "model.layers.0.block_sparse_moe.gate.weight", "model.norm.weight"),
                 merged.stream().map(TensorInfo::name).toList());
         assertEquals(DType.BF16, merged.get(0).dtype(), "the base's dtype");
     }
@@ -86,10 +88,19 @@ class MergeCompatibilityTest {
     @Test
     void differentArchitecturesAreRejected() throws IOException {
         Path base = checkpoint("base", CONFIG, tensors(), DType.F32, 1);
-        Path fewerExperts = checkpoint("a", CONFIG.replace("\"num_local_experts\": 2", "\"num_local_experts\": 3"), tensors(), DType.F32, 2);
-        assertRejected(ties(base, fewerExperts), fewerExperts.resolve("config.json").toString(), "number of experts is 3", "has 2");
-        Path otherFamily = checkpoint("b", CONFIG.replace("\"mixtral\"", "\"olmoe\"").replace("num_local_experts", "num_experts"),
-                tensors(), DType.F32, 3);
+        Path fewerExperts = checkpoint(
+                "a", CONFIG.replace("\"num_local_experts\": 2", "\"num_local_experts\": 3"), tensors(), DType.F32, 2);
+        assertRejected(
+                ties(base, fewerExperts),
+                fewerExperts.resolve("config.json").toString(),
+                "number of experts is 3",
+                "has 2");
+        Path otherFamily = checkpoint(
+                "b",
+                CONFIG.replace("\"mixtral\"", "\"olmoe\"").replace("num_local_experts", "num_experts"),
+                tensors(),
+                DType.F32,
+                3);
         assertRejected(ties(base, otherFamily), "model_type is olmoe", "mixtral");
     }
 
@@ -108,7 +119,8 @@ class MergeCompatibilityTest {
         fewer.remove("model.norm.weight");
         Path base = checkpoint("base", CONFIG, tensors(), DType.F32, 1);
         Path model = checkpoint("a", CONFIG, fewer, DType.F32, 2);
-        assertRejected(ties(base, model), model + ": missing tensor 'model.norm.weight' that the base " + base + " has");
+        assertRejected(
+                ties(base, model), model + ": missing tensor 'model.norm.weight' that the base " + base + " has");
     }
 
     @Test
@@ -127,10 +139,14 @@ class MergeCompatibilityTest {
         Path second = checkpoint("b", CONFIG, tensors(), DType.F32, 3);
         MergeConfig config = ties(base, first, second);
         try (CheckpointMerge merge = CheckpointMerge.open(config);
-                Checkpoint b = Checkpoint.open(base); Checkpoint m1 = Checkpoint.open(first); Checkpoint m2 = Checkpoint.open(second)) {
+                Checkpoint b = Checkpoint.open(base);
+                Checkpoint m1 = Checkpoint.open(first);
+                Checkpoint m2 = Checkpoint.open(second)) {
             for (String name : tensors().keySet()) {
-                assertArrayEquals(config.newMethod().merge(name, b.floats(name), List.of(m1.floats(name), m2.floats(name))),
-                        merge.tensor(name), name);
+                assertArrayEquals(
+                        config.newMethod().merge(name, b.floats(name), List.of(m1.floats(name), m2.floats(name))),
+                        merge.tensor(name),
+                        name);
             }
         }
     }

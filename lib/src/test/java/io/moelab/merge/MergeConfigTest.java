@@ -46,8 +46,11 @@ class MergeConfigTest {
                 """);
         assertEquals(MergeMethodName.DARE_TIES, config.method());
         assertEquals("/configs/base", config.baseModel());
-        assertEquals(List.of(new MergeModel(1, "/configs/merges/ft/math", 0.6, 0.5),
-                new MergeModel(2, "/abs/code", 0.4, 0.7)), config.models());
+        assertEquals(
+                List.of(
+                        new MergeModel(1, "/configs/merges/ft/math", 0.6, 0.5),
+                        new MergeModel(2, "/abs/code", 0.4, 0.7)),
+                config.models());
         assertEquals(1.0, config.lambda());
         assertFalse(config.normalize(), "mergekit's default for dare_ties");
         assertEquals(DareRescale.PAPER, config.rescale());
@@ -110,7 +113,8 @@ class MergeConfigTest {
     void parametersTheMethodDoesNotReadAreRejected() {
         assertRejected(TIES + "parameters: {seed: 3}\n", "unknown field 'parameters.seed'");
         assertRejected(TIES.replace("ties", "linear"), "unknown field 'models[0].parameters.density'");
-        assertRejected("merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\nparameters: {lambda: 2}\n",
+        assertRejected(
+                "merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}]\nparameters: {lambda: 2}\n",
                 "unknown field 'parameters.lambda'");
     }
 
@@ -128,7 +132,9 @@ class MergeConfigTest {
         assertRejected(TIES.replace("weight: 1, ", ""), "'models[0].parameters.weight': missing");
         assertRejected("merge_method: linear\n", "'models': missing");
         assertRejected(TIES.replace("- model: a", "- model: base"), "'models': no model to merge besides the base");
-        assertRejected("merge_method: ties\nbase_model: b\nmodels: [{parameters: {weight: 1}}]\n", "'models[0].model': missing");
+        assertRejected(
+                "merge_method: ties\nbase_model: b\nmodels: [{parameters: {weight: 1}}]\n",
+                "'models[0].model': missing");
     }
 
     @Test
@@ -139,7 +145,8 @@ class MergeConfigTest {
         assertRejected(TIES.replace("ties", "dare_linear") + "parameters: {rescale: true}\n", "'parameters.rescale'");
         assertRejected(TIES.replace("ties", "dare_linear") + "parameters: {seed: 1.5}\n", "'parameters.seed'");
         assertRejected(TIES.replace("model: a", "model: s3a://bucket/a"), "'models[0].model'", "local");
-        assertRejected("merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}, {model: b, parameters: {weight: -1}}]\n",
+        assertRejected(
+                "merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}, {model: b, parameters: {weight: -1}}]\n",
                 "sum to 0");
         assertRejected("merge_method: [linear\n", "not valid YAML");
     }

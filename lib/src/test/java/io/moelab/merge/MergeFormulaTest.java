@@ -15,11 +15,14 @@ class MergeFormulaTest {
 
     private static List<MergeModel> weighted(double... weights) {
         return IntStream.range(0, weights.length)
-                .mapToObj(i -> new MergeModel(i, "m" + i, weights[i], 1.0)).toList();
+                .mapToObj(i -> new MergeModel(i, "m" + i, weights[i], 1.0))
+                .toList();
     }
 
     private static List<MergeModel> withDensity(double density, double... weights) {
-        return weighted(weights).stream().map(m -> new MergeModel(m.index(), m.path(), m.weight(), density)).toList();
+        return weighted(weights).stream()
+                .map(m -> new MergeModel(m.index(), m.path(), m.weight(), density))
+                .toList();
     }
 
     private static float[] plus(float[] base, double... taskVector) {
@@ -42,8 +45,12 @@ class MergeFormulaTest {
         float[] first = {1, 2, -4};
         float[] second = {3, 0, 4};
         // (1·θ1 + 3·θ2) / 4 = [10, 2, 8] / 4
-        assertValues(new double[] {2.5, 0.5, 2}, new LinearMerge(new double[] {1, 3}, true).merge("t", null, List.of(first, second)));
-        assertValues(new double[] {10, 2, 8}, new LinearMerge(new double[] {1, 3}, false).merge("t", null, List.of(first, second)));
+        assertValues(
+                new double[] {2.5, 0.5, 2},
+                new LinearMerge(new double[] {1, 3}, true).merge("t", null, List.of(first, second)));
+        assertValues(
+                new double[] {10, 2, 8},
+                new LinearMerge(new double[] {1, 3}, false).merge("t", null, List.of(first, second)));
     }
 
     @Test
@@ -52,10 +59,12 @@ class MergeFormulaTest {
         float[] first = plus(base, 1, -1, 0, 2);
         float[] second = plus(base, -1, 2, 0, 0);
         // Σ w τ = 0.5·[1, -1, 0, 2] + 1·[-1, 2, 0, 0] = [-0.5, 1.5, 0, 1]; θ = 1 + 2·that
-        assertValues(new double[] {0, 4, 1, 3},
+        assertValues(
+                new double[] {0, 4, 1, 3},
                 new TaskArithmeticMerge(weighted(0.5, 1), 2, false).merge("t", base, List.of(first, second)));
         // normalize divides Σ w τ by Σ w = 1.5: [-1/3, 1, 0, 2/3]; θ = 1 + 2·that
-        assertValues(new double[] {1.0 / 3, 3, 1, 7.0 / 3},
+        assertValues(
+                new double[] {1.0 / 3, 3, 1, 7.0 / 3},
                 new TaskArithmeticMerge(weighted(0.5, 1), 2, true).merge("t", base, List.of(first, second)));
     }
 
@@ -75,12 +84,14 @@ class MergeFormulaTest {
     @Test
     void tiesTrimsElectsSignsAndTakesTheDisjointMean() {
         float[] base = {1, 1, 1, 1, 1, 1};
-        List<float[]> fineTuned = List.of(plus(base, 4, 3, 1, 0.5, -2, 6), plus(base, -5, 1, 2, -0.5, 3, -1),
-                plus(base, 1, 2, -3, 0.2, -4, 0.1));
-        assertValues(new double[] {-1.5, 1 + 7.0 / 6, -0.5, 1, -1, 4},
+        List<float[]> fineTuned = List.of(
+                plus(base, 4, 3, 1, 0.5, -2, 6), plus(base, -5, 1, 2, -0.5, 3, -1), plus(base, 1, 2, -3, 0.2, -4, 0.1));
+        assertValues(
+                new double[] {-1.5, 1 + 7.0 / 6, -0.5, 1, -1, 4},
                 new TiesMerge(withDensity(0.5, 1, 1, 2), 0.5, true).merge("t", base, fineTuned));
         // Without normalize the agreeing weighted entries are summed: [-5, 7, -6, 0, -8, 6].
-        assertValues(new double[] {-1.5, 4.5, -2, 1, -3, 4},
+        assertValues(
+                new double[] {-1.5, 4.5, -2, 1, -3, 4},
                 new TiesMerge(withDensity(0.5, 1, 1, 2), 0.5, false).merge("t", base, fineTuned));
     }
 
@@ -121,9 +132,12 @@ class MergeFormulaTest {
         float[] base = {0, 0};
         List<float[]> fineTuned = List.of(new float[] {1, -2}, new float[] {-3, 1});
         // Σ τ = [-2, -1]: both entries elect "-"; the agreeing entries are τ2[0] = -3 and τ1[1] = -2.
-        assertValues(new double[] {-3, -2},
+        assertValues(
+                new double[] {-3, -2},
                 new DareTiesMerge(withDensity(1.0, 1, 1), 1, true, DareRescale.PAPER, 0).merge("t", base, fineTuned));
-        assertValues(new double[] {-2, -1},
-                new DareLinearMerge(withDensity(1.0, 1, 1), 1, false, DareRescale.PAPER, 0).merge("t", base, fineTuned));
+        assertValues(
+                new double[] {-2, -1},
+                new DareLinearMerge(withDensity(1.0, 1, 1), 1, false, DareRescale.PAPER, 0)
+                        .merge("t", base, fineTuned));
     }
 }

@@ -38,9 +38,15 @@ class MergeIdentityTest {
 
     @Test
     void dareWithNoDropGivesTheModelBack() {
-        assertArrayEquals(fineTuned, new DareLinearMerge(one(1, 1), 1, false, DareRescale.PAPER, 3).merge("t", base, List.of(fineTuned)));
-        assertArrayEquals(fineTuned, new DareLinearMerge(one(1, 1), 1, false, DareRescale.L1, 3).merge("t", base, List.of(fineTuned)));
-        assertArrayEquals(fineTuned, new DareTiesMerge(one(1, 1), 1, false, DareRescale.PAPER, 3).merge("t", base, List.of(fineTuned)));
+        assertArrayEquals(
+                fineTuned,
+                new DareLinearMerge(one(1, 1), 1, false, DareRescale.PAPER, 3).merge("t", base, List.of(fineTuned)));
+        assertArrayEquals(
+                fineTuned,
+                new DareLinearMerge(one(1, 1), 1, false, DareRescale.L1, 3).merge("t", base, List.of(fineTuned)));
+        assertArrayEquals(
+                fineTuned,
+                new DareTiesMerge(one(1, 1), 1, false, DareRescale.PAPER, 3).merge("t", base, List.of(fineTuned)));
     }
 
     @Test

@@ -23,7 +23,8 @@ class BadCheckpointModelTest {
         String missing = "model.layers.1.block_sparse_moe.experts.3.w2.weight";
         copyMixtral(dir, missing, null, config -> config);
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> MoeModel.load(dir));
-        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("missing tensor '" + missing + "'"),
+        assertTrue(
+                e.getMessage().contains(dir.toString()) && e.getMessage().contains("missing tensor '" + missing + "'"),
                 e.getMessage());
     }
 
@@ -32,8 +33,12 @@ class BadCheckpointModelTest {
         String router = "model.layers.0.block_sparse_moe.gate.weight";
         copyMixtral(dir, router, new Replacement(new long[] {7, 64}, new float[7 * 64]), config -> config);
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> MoeModel.load(dir));
-        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("'" + router + "'")
-                && e.getMessage().contains("[7, 64]") && e.getMessage().contains("[8, 64]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("model.safetensors")
+                        && e.getMessage().contains("'" + router + "'")
+                        && e.getMessage().contains("[7, 64]")
+                        && e.getMessage().contains("[8, 64]"),
+                e.getMessage());
     }
 
     @Test
@@ -44,12 +49,14 @@ class BadCheckpointModelTest {
         });
         // The router is the first tensor whose shape depends on the expert count.
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> MoeModel.load(dir));
-        assertTrue(e.getMessage().contains("'model.layers.0.block_sparse_moe.gate.weight'")
-                && e.getMessage().contains("[8, 64]") && e.getMessage().contains("[6, 64]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'model.layers.0.block_sparse_moe.gate.weight'")
+                        && e.getMessage().contains("[8, 64]")
+                        && e.getMessage().contains("[6, 64]"),
+                e.getMessage());
     }
 
-    private record Replacement(long[] shape, float[] values) {
-    }
+    private record Replacement(long[] shape, float[] values) {}
 
     /**
      * Copies the mixtral fixture into {@code dir}, dropping tensor {@code changed} (or replacing it
@@ -61,13 +68,18 @@ class BadCheckpointModelTest {
         try (Checkpoint checkpoint = Checkpoint.open(MIXTRAL)) {
             for (String name : checkpoint.tensorNames()) {
                 if (!name.equals(changed)) {
-                    writer.add(name, checkpoint.info(name).dtype(), checkpoint.info(name).shape(), checkpoint.floats(name));
+                    writer.add(
+                            name,
+                            checkpoint.info(name).dtype(),
+                            checkpoint.info(name).shape(),
+                            checkpoint.floats(name));
                 } else if (replacement != null) {
                     writer.add(name, checkpoint.info(name).dtype(), replacement.shape(), replacement.values());
                 }
             }
         }
         writer.write(dir.resolve("model.safetensors"));
-        Files.writeString(dir.resolve("config.json"), editConfig.apply(Files.readString(MIXTRAL.resolve("config.json"))));
+        Files.writeString(
+                dir.resolve("config.json"), editConfig.apply(Files.readString(MIXTRAL.resolve("config.json"))));
     }
 }

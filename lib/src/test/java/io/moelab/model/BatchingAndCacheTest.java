@@ -1,12 +1,11 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingRecorder;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,8 @@ class BatchingAndCacheTest {
     static void load() {
         model = MoeModel.load(SharedFixtures.hf("qwen2_moe"));
         Random random = new Random(42);
-        sequences = new int[][] {randomIds(random, 5), randomIds(random, 17), randomIds(random, 1), randomIds(random, 9)};
+        sequences =
+                new int[][] {randomIds(random, 5), randomIds(random, 17), randomIds(random, 1), randomIds(random, 9)};
     }
 
     private static int[] randomIds(Random random, int length) {
@@ -71,7 +71,8 @@ class BatchingAndCacheTest {
 
     @Test
     void paddingInsideASequenceIsRejected() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
+        MoelabInputException e = assertThrows(
+                MoelabInputException.class,
                 () -> TokenBatch.fromPadded(new int[][] {{5, 6, 7}}, new int[][] {{1, 0, 1}}));
         assertTrue(e.getMessage().contains("attention_mask row 0"), e.getMessage());
     }
@@ -81,10 +82,15 @@ class BatchingAndCacheTest {
         int[][] prompts = {java.util.Arrays.copyOf(sequences[1], 6), java.util.Arrays.copyOf(sequences[3], 2)};
         int[][] full = {sequences[1], sequences[3]};
         KvCache cache = new KvCache(model.config(), 2);
-        ForwardResult first = model.forward(TokenBatch.of(prompts), ForwardOptions.builder().kvCache(cache).build());
-        float[][][] fullLogits = {model.forward(TokenBatch.of(full[0])).logitsOf(0), model.forward(TokenBatch.of(full[1])).logitsOf(0)};
+        ForwardResult first = model.forward(
+                TokenBatch.of(prompts), ForwardOptions.builder().kvCache(cache).build());
+        float[][][] fullLogits = {
+            model.forward(TokenBatch.of(full[0])).logitsOf(0),
+            model.forward(TokenBatch.of(full[1])).logitsOf(0)
+        };
         for (int s = 0; s < 2; s++) {
-            assertRowsClose(java.util.Arrays.copyOf(fullLogits[s], prompts[s].length), first.logitsOf(s), "prompt " + s);
+            assertRowsClose(
+                    java.util.Arrays.copyOf(fullLogits[s], prompts[s].length), first.logitsOf(s), "prompt " + s);
         }
         // Then one token per step per sequence, as greedy decoding feeds them.
         for (int step = 0; step < 7; step++) {
@@ -93,10 +99,14 @@ class BatchingAndCacheTest {
                 int position = prompts[s].length + step;
                 next[s] = new int[] {full[s][position]};
             }
-            ForwardResult result = model.forward(TokenBatch.of(next), ForwardOptions.builder().kvCache(cache).build());
+            ForwardResult result = model.forward(
+                    TokenBatch.of(next), ForwardOptions.builder().kvCache(cache).build());
             for (int s = 0; s < 2; s++) {
                 int position = prompts[s].length + step;
-                assertRowsClose(new float[][] {fullLogits[s][position]}, result.logitsOf(s), "sequence " + s + " step at position " + position);
+                assertRowsClose(
+                        new float[][] {fullLogits[s][position]},
+                        result.logitsOf(s),
+                        "sequence " + s + " step at position " + position);
             }
         }
         assertEquals(13, cache.length(0));
@@ -107,13 +117,19 @@ class BatchingAndCacheTest {
     void stoppingAfterLastMoeLayerKeepsRoutingAndSkipsLogits() {
         RoutingRecorder full = new RoutingRecorder();
         RoutingRecorder stopped = new RoutingRecorder();
-        model.forward(TokenBatch.of(sequences), ForwardOptions.builder().observe(full).build());
-        ForwardResult result = model.forward(TokenBatch.of(sequences),
-                ForwardOptions.builder().observe(stopped).stopAfterLastMoeLayer(true).build());
+        model.forward(
+                TokenBatch.of(sequences), ForwardOptions.builder().observe(full).build());
+        ForwardResult result = model.forward(
+                TokenBatch.of(sequences),
+                ForwardOptions.builder()
+                        .observe(stopped)
+                        .stopAfterLastMoeLayer(true)
+                        .build());
         assertEquals(null, result.logits());
         assertEquals(full.layers().size(), stopped.layers().size());
         for (int l = 0; l < full.layers().size(); l++) {
-            assertEquals(java.util.Arrays.toString(full.layers().get(l).routerLogits()),
+            assertEquals(
+                    java.util.Arrays.toString(full.layers().get(l).routerLogits()),
                     java.util.Arrays.toString(stopped.layers().get(l).routerLogits()));
         }
     }

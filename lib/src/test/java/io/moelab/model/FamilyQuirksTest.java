@@ -1,15 +1,14 @@
 package io.moelab.model;
 
-import io.moelab.moe.MoeConfig;
-import io.moelab.moe.QkNorm;
-import io.moelab.moe.TokenBatch;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.moe.MoeConfig;
+import io.moelab.moe.QkNorm;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingRecorder;
 import java.io.IOException;
@@ -35,6 +34,7 @@ class FamilyQuirksTest {
     private static final double TOLERANCE = 1e-4;
     /** A quirk implemented the other way must move the logits by more than this. */
     private static final double QUIRK_EFFECT = 1e-3;
+
     private static final int[] IDS = TinyCheckpoints.inputIds(12, 64, 7);
     private static final Map<String, String> CONFIGS = Map.of(
             "qwen3_moe", TinyCheckpoints.QWEN3_MOE,
@@ -60,12 +60,16 @@ class FamilyQuirksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3_moe", "olmoe", "olmoe_clipped", "deepseek", "deepseek_unnormalised", "deepseek_top1"})
+    @ValueSource(
+            strings = {"qwen3_moe", "olmoe", "olmoe_clipped", "deepseek", "deepseek_unnormalised", "deepseek_top1"})
     void modelMatchesNaiveReference(String name) {
         Path dir = checkpoint(name);
         RoutingRecorder recorder = new RoutingRecorder();
         float[][] logits = MoeModel.load(dir)
-                .forward(TokenBatch.of(IDS), ForwardOptions.builder().observe(recorder).build()).logitsOf(0);
+                .forward(
+                        TokenBatch.of(IDS),
+                        ForwardOptions.builder().observe(recorder).build())
+                .logitsOf(0);
         NaiveReference.Output expected = NaiveReference.of(dir).forward(IDS);
 
         double worst = NaiveReference.maxAbsDiff(expected.logits(), logits);
@@ -107,7 +111,9 @@ class FamilyQuirksTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3_moe", "olmoe", "deepseek", "deepseek_unnormalised"})
     void normTopkProbIsHonoured(String name) {
-        boolean configured = MoeConfig.load(checkpoint(name).resolve("config.json")).routing().normTopkProb();
+        boolean configured = MoeConfig.load(checkpoint(name).resolve("config.json"))
+                .routing()
+                .normTopkProb();
         assertQuirkMatters(name, reference -> reference.withNormTopkProb(!configured));
     }
 
@@ -135,14 +141,16 @@ class FamilyQuirksTest {
     /** The decoder layers the routing recorder hears from in one forward call. */
     private static int[] routedLayers(MoeModel model) {
         RoutingRecorder recorder = new RoutingRecorder();
-        model.forward(TokenBatch.of(IDS), ForwardOptions.builder().observe(recorder).build());
+        model.forward(
+                TokenBatch.of(IDS), ForwardOptions.builder().observe(recorder).build());
         return recorder.layers().stream().mapToInt(LayerRouting::layer).toArray();
     }
 
     private static void assertQuirkMatters(String name, UnaryOperator<NaiveReference> otherBehaviour) {
         Path dir = checkpoint(name);
         float[][] logits = MoeModel.load(dir).forward(TokenBatch.of(IDS)).logitsOf(0);
-        double effect = NaiveReference.maxAbsDiff(otherBehaviour.apply(NaiveReference.of(dir)).forward(IDS).logits(), logits);
+        double effect = NaiveReference.maxAbsDiff(
+                otherBehaviour.apply(NaiveReference.of(dir)).forward(IDS).logits(), logits);
         assertTrue(effect > QUIRK_EFFECT, name + ": the other behaviour moves logits by only " + effect);
     }
 }

@@ -1,7 +1,5 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,6 +11,7 @@ import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.HalfFloats;
 import io.moelab.model.checkpoint.SafetensorsWriter;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +38,8 @@ class HalfPrecisionCheckpointTest {
         assertHalfEqualsRoundedFloat32(dir, DType.F16, x -> HalfFloats.f16ToFloat(HalfFloats.floatToF16(x)));
     }
 
-    private static void assertHalfEqualsRoundedFloat32(Path dir, DType half, FloatRounding rounding) throws IOException {
+    private static void assertHalfEqualsRoundedFloat32(Path dir, DType half, FloatRounding rounding)
+            throws IOException {
         Path source = SharedFixtures.hf("mixtral");
         Path halfDir = copy(source, dir.resolve("half"), half, values -> values);
         Path roundedDir = copy(source, dir.resolve("rounded"), DType.F32, values -> {
@@ -59,15 +59,18 @@ class HalfPrecisionCheckpointTest {
         for (JsonNode c : SharedFixtures.vectors(source).get("cases")) {
             TokenBatch batch = TokenBatch.of(ints(c.get("input_ids")));
             float[][] halfLogits = halfModel.forward(batch).logitsOf(0);
-            assertEquals(0.0, maxAbsDiff(roundedModel.forward(batch).logitsOf(0), halfLogits), half + " vs rounded float32");
-            roundingEffect = Math.max(roundingEffect, maxAbsDiff(originalModel.forward(batch).logitsOf(0), halfLogits));
+            assertEquals(
+                    0.0, maxAbsDiff(roundedModel.forward(batch).logitsOf(0), halfLogits), half + " vs rounded float32");
+            roundingEffect = Math.max(
+                    roundingEffect, maxAbsDiff(originalModel.forward(batch).logitsOf(0), halfLogits));
         }
         // Rounding the weights must change the logits, or the equality above proves nothing.
         assertTrue(roundingEffect > 0, half + " rounding changed nothing");
     }
 
     /** Copies every tensor of {@code source}, transformed, as {@code dtype}, plus config.json. */
-    private static Path copy(Path source, Path target, DType dtype, UnaryOperator<float[]> transform) throws IOException {
+    private static Path copy(Path source, Path target, DType dtype, UnaryOperator<float[]> transform)
+            throws IOException {
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
         try (Checkpoint checkpoint = Checkpoint.open(source)) {
             for (String name : checkpoint.tensorNames()) {
@@ -98,8 +101,12 @@ class HalfPrecisionCheckpointTest {
         for (JsonNode c : SharedFixtures.vectors(dir).get("cases")) {
             int[] ids = ints(c.get("input_ids"));
             RoutingRecorder recorder = new RoutingRecorder();
-            ForwardResult result = model.forward(TokenBatch.of(ids),
-                    ForwardOptions.builder().observe(recorder).keepLayerOutputs(true).build());
+            ForwardResult result = model.forward(
+                    TokenBatch.of(ids),
+                    ForwardOptions.builder()
+                            .observe(recorder)
+                            .keepLayerOutputs(true)
+                            .build());
             float[][] logits = result.logitsOf(0);
             float[][] expectedLogits = new float[ids.length][];
             for (int t = 0; t < ids.length; t++) {
@@ -113,19 +120,26 @@ class HalfPrecisionCheckpointTest {
             double layerScale = 0;
             for (int l = 0; l < model.config().layers().numLayers(); l++) {
                 for (int t = 0; t < ids.length; t++) {
-                    float[] expectedRouter = floats(c.get("router_logits").get(l).get(t));
-                    routerError = Math.max(routerError, maxAbsDiff(new float[][] {expectedRouter},
-                            new float[][] {recorder.routerLogits(l, t)}));
+                    float[] expectedRouter =
+                            floats(c.get("router_logits").get(l).get(t));
+                    routerError = Math.max(
+                            routerError,
+                            maxAbsDiff(new float[][] {expectedRouter}, new float[][] {recorder.routerLogits(l, t)}));
                     int[] experts = new int[model.config().routing().topK()];
                     for (int s = 0; s < experts.length; s++) {
                         experts[s] = recorder.layers().get(l).decision().expert(t, s);
                     }
-                    assertArrayEquals(ints(c.get("topk_experts").get(l).get(t)), experts, where + " layer " + l + " position " + t);
+                    assertArrayEquals(
+                            ints(c.get("topk_experts").get(l).get(t)),
+                            experts,
+                            where + " layer " + l + " position " + t);
                 }
                 int[] positions = ints(c.get("per_layer_positions"));
                 for (int i = 0; i < positions.length; i++) {
-                    float[] expected = floats(c.get("layer_outputs_sampled").get(l).get(i));
-                    float[] actual = Arrays.copyOfRange(result.layerOutputs().get(l), positions[i] * hidden, (positions[i] + 1) * hidden);
+                    float[] expected =
+                            floats(c.get("layer_outputs_sampled").get(l).get(i));
+                    float[] actual = Arrays.copyOfRange(
+                            result.layerOutputs().get(l), positions[i] * hidden, (positions[i] + 1) * hidden);
                     layerError = Math.max(layerError, maxAbsDiff(new float[][] {expected}, new float[][] {actual}));
                     for (float v : expected) {
                         layerScale = Math.max(layerScale, Math.abs(v));

@@ -1,14 +1,12 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingRecorder;
 import java.nio.file.Path;
@@ -32,8 +30,12 @@ class HuggingFaceReferenceTest {
         for (JsonNode c : cases) {
             int[] ids = ints(c.get("input_ids"));
             RoutingRecorder recorder = new RoutingRecorder();
-            ForwardResult result = model.forward(TokenBatch.of(ids),
-                    ForwardOptions.builder().observe(recorder).keepLayerOutputs(true).build());
+            ForwardResult result = model.forward(
+                    TokenBatch.of(ids),
+                    ForwardOptions.builder()
+                            .observe(recorder)
+                            .keepLayerOutputs(true)
+                            .build());
             String where = family + " input of length " + ids.length;
             float[][] logits = result.logitsOf(0);
             for (int t = 0; t < ids.length; t++) {
@@ -44,17 +46,25 @@ class HuggingFaceReferenceTest {
                 int hidden = model.config().hiddenSize();
                 for (int t = 0; t < ids.length; t++) {
                     float[] row = java.util.Arrays.copyOfRange(out, t * hidden, (t + 1) * hidden);
-                    assertClose(floats(c.get("layer_outputs").get(l).get(t)), row, where + " layer " + l + " output at " + t);
+                    assertClose(
+                            floats(c.get("layer_outputs").get(l).get(t)),
+                            row,
+                            where + " layer " + l + " output at " + t);
                 }
                 LayerRouting routing = recorder.layers().get(l);
                 for (int t = 0; t < ids.length; t++) {
-                    assertClose(floats(c.get("router_logits").get(l).get(t)), recorder.routerLogits(l, t),
+                    assertClose(
+                            floats(c.get("router_logits").get(l).get(t)),
+                            recorder.routerLogits(l, t),
                             where + " router logits layer " + l + " at " + t);
                     int[] expected = ints(c.get("topk_experts").get(l).get(t));
                     float[] weights = floats(c.get("topk_weights").get(l).get(t));
                     assertEquals(expected.length, routing.decision().count(t));
                     for (int s = 0; s < expected.length; s++) {
-                        assertEquals(expected[s], routing.decision().expert(t, s), where + " expert layer " + l + " at " + t);
+                        assertEquals(
+                                expected[s],
+                                routing.decision().expert(t, s),
+                                where + " expert layer " + l + " at " + t);
                         assertEquals(weights[s], routing.decision().gate(t, s), TOLERANCE, where + " gate");
                     }
                 }

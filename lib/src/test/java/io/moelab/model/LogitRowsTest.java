@@ -1,13 +1,12 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static io.moelab.model.HuggingFaceReferenceTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
+import io.moelab.moe.TokenBatch;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,8 @@ class LogitRowsTest {
         Random random = new Random(5);
         int[][] sequences = new int[LENGTHS.length][];
         for (int s = 0; s < LENGTHS.length; s++) {
-            sequences[s] = random.ints(LENGTHS[s], 0, model.config().vocabSize()).toArray();
+            sequences[s] =
+                    random.ints(LENGTHS[s], 0, model.config().vocabSize()).toArray();
         }
         return TokenBatch.of(sequences);
     }
@@ -31,16 +31,21 @@ class LogitRowsTest {
         TokenBatch batch = batch(model);
         float[] full = MatrixOps.toFloats(model.forward(batch).logits());
         int vocab = model.config().vocabSize();
-        // Rows in the first and third sequences only: with 2 threads the second shard has some, with 4 one shard has none.
+        // Rows in the first and third sequences only: with 2 threads the second shard has some, with 4 one shard has
+        // none.
         int[] rows = {0, 8, 13 + 2, 13 + 12};
         for (int threads : new int[] {1, 2, 4}) {
-            ForwardResult some = model.forward(batch, ForwardOptions.builder().logitRows(rows).threads(threads).build());
+            ForwardResult some = model.forward(
+                    batch,
+                    ForwardOptions.builder().logitRows(rows).threads(threads).build());
             assertEquals(rows.length, some.logits().size(0), threads + " threads: logit rows computed");
             float[] computed = MatrixOps.toFloats(some.logits());
             for (int i = 0; i < rows.length; i++) {
                 assertEquals(i, some.logitRow(rows[i]));
-                assertClose(Arrays.copyOfRange(full, rows[i] * vocab, (rows[i] + 1) * vocab),
-                        Arrays.copyOfRange(computed, i * vocab, (i + 1) * vocab), threads + " threads: packed row " + rows[i]);
+                assertClose(
+                        Arrays.copyOfRange(full, rows[i] * vocab, (rows[i] + 1) * vocab),
+                        Arrays.copyOfRange(computed, i * vocab, (i + 1) * vocab),
+                        threads + " threads: packed row " + rows[i]);
             }
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> some.logitRow(1));
             assertTrue(missing.getMessage().contains("packed row 1 has no logits"), missing.getMessage());
@@ -56,8 +61,15 @@ class LogitRowsTest {
         assertThrows(MoelabInputException.class, () -> ForwardOptions.builder().logitRows(2, 2));
         assertThrows(MoelabInputException.class, () -> ForwardOptions.builder().logitRows(-1));
         assertThrows(MoelabInputException.class, () -> ForwardOptions.builder().logitRows());
-        MoelabInputException outside = assertThrows(MoelabInputException.class,
-                () -> model.forward(batch, ForwardOptions.builder().logitRows(1, batch.totalTokens()).build()));
-        assertTrue(outside.getMessage().contains("outside the batch's " + batch.totalTokens() + " tokens"), outside.getMessage());
+        MoelabInputException outside = assertThrows(
+                MoelabInputException.class,
+                () -> model.forward(
+                        batch,
+                        ForwardOptions.builder()
+                                .logitRows(1, batch.totalTokens())
+                                .build()));
+        assertTrue(
+                outside.getMessage().contains("outside the batch's " + batch.totalTokens() + " tokens"),
+                outside.getMessage());
     }
 }

@@ -1,7 +1,5 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.Checkpoint;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.ExpertBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingObserver;
@@ -35,7 +34,9 @@ class ModelAccessTest {
                 return true;
             }
         };
-        model.forward(TokenBatch.of(new int[] {1, 200, 33, 7, 9}), ForwardOptions.builder().observe(observer).build());
+        model.forward(
+                TokenBatch.of(new int[] {1, 200, 33, 7, 9}),
+                ForwardOptions.builder().observe(observer).build());
         int hidden = model.config().hiddenSize();
         for (LayerRouting routing : seen) {
             assertEquals(5 * hidden, routing.input().length);
@@ -44,7 +45,8 @@ class ModelAccessTest {
                 for (int i = 0; i < batch.tokens().length; i++) {
                     System.arraycopy(routing.input(), batch.tokens()[i] * hidden, rows, i * hidden, hidden);
                 }
-                INDArray direct = model.runExpert(routing.layer(), batch.expert(), MatrixOps.matrix(rows, batch.tokens().length, hidden));
+                INDArray direct = model.runExpert(
+                        routing.layer(), batch.expert(), MatrixOps.matrix(rows, batch.tokens().length, hidden));
                 assertArrayEquals(MatrixOps.toFloats(direct), MatrixOps.toFloats(batch.output()), 1e-6f);
             }
         }

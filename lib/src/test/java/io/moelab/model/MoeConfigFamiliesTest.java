@@ -1,12 +1,11 @@
 package io.moelab.model;
 
-import io.moelab.moe.MoeConfig;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
+import io.moelab.moe.MoeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,13 +53,20 @@ class MoeConfigFamiliesTest {
                 {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 6,
                  "num_attention_heads": 4, "intermediate_size": 64, "moe_intermediate_size": 16,
                  "n_routed_experts": 4, "num_experts_per_tok": 2, "first_k_dense_replace": 1, "moe_layer_freq": 2}""";
-        assertArrayEquals(new int[] {2, 4}, MoeConfig.fromJson(json, "config.json").layers().moeLayerIndices());
-        assertArrayEquals(new int[] {1, 2}, MoeConfig.fromJson(TinyCheckpoints.DEEPSEEK, "config.json").layers().moeLayerIndices());
+        assertArrayEquals(
+                new int[] {2, 4},
+                MoeConfig.fromJson(json, "config.json").layers().moeLayerIndices());
+        assertArrayEquals(
+                new int[] {1, 2},
+                MoeConfig.fromJson(TinyCheckpoints.DEEPSEEK, "config.json")
+                        .layers()
+                        .moeLayerIndices());
     }
 
     @Test
     void unknownModelTypeListsTheSupportedOnes() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
+        MoelabInputException e = assertThrows(
+                MoelabInputException.class,
                 () -> MoeConfig.fromJson("{\"model_type\": \"llama\"}", "some/config.json"));
         assertTrue(e.getMessage().contains("some/config.json") && e.getMessage().contains("'llama'"), e.getMessage());
         for (String supported : new String[] {"mixtral", "qwen2_moe", "qwen3_moe", "olmoe", "deepseek"}) {
@@ -71,7 +77,8 @@ class MoeConfigFamiliesTest {
     @Test
     void ropeScalingIsRejectedByName() {
         String json = qwen("qwen3_moe", "\"rope_scaling\": {\"type\": \"yarn\", \"factor\": 4.0},");
-        MoelabInputException e = assertThrows(MoelabInputException.class, () -> MoeConfig.fromJson(json, "config.json"));
+        MoelabInputException e =
+                assertThrows(MoelabInputException.class, () -> MoeConfig.fromJson(json, "config.json"));
         assertTrue(e.getMessage().contains("field 'rope_scaling'"), e.getMessage());
     }
 
@@ -86,7 +93,10 @@ class MoeConfigFamiliesTest {
         Path file = dir.resolve("config.json");
         Files.writeString(file, TinyCheckpoints.OLMOE.replace("\"num_experts\": 6,", ""));
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> MoeConfig.load(file));
-        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("field 'num_experts'")
-                && e.getMessage().contains("olmoe"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(file.toString())
+                        && e.getMessage().contains("field 'num_experts'")
+                        && e.getMessage().contains("olmoe"),
+                e.getMessage());
     }
 }

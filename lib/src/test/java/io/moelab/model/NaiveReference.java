@@ -1,10 +1,9 @@
 package io.moelab.model;
 
+import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.moe.ModelFamily;
 import io.moelab.moe.MoeConfig;
 import io.moelab.moe.QkNorm;
-
-import io.moelab.model.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +26,15 @@ final class NaiveReference {
     private final double clipQkv;
 
     /** Logits [position][vocab] and the chosen experts [moe layer][position][slot], descending probability. */
-    record Output(double[][] logits, List<int[][]> experts) {
-    }
+    record Output(double[][] logits, List<int[][]> experts) {}
 
-    private NaiveReference(Path dir, MoeConfig config, QkNorm qkNorm, boolean normTopkProb,
-                           boolean sharedExpertGated, double clipQkv) {
+    private NaiveReference(
+            Path dir,
+            MoeConfig config,
+            QkNorm qkNorm,
+            boolean normTopkProb,
+            boolean sharedExpertGated,
+            double clipQkv) {
         this.dir = dir;
         this.config = config;
         this.qkNorm = qkNorm;
@@ -42,7 +45,13 @@ final class NaiveReference {
 
     static NaiveReference of(Path dir) {
         MoeConfig c = MoeConfig.load(dir.resolve("config.json"));
-        return new NaiveReference(dir, c, c.attention().qkNorm(), c.routing().normTopkProb(), c.experts().sharedExpertGated(), c.attention().clipQkv());
+        return new NaiveReference(
+                dir,
+                c,
+                c.attention().qkNorm(),
+                c.routing().normTopkProb(),
+                c.experts().sharedExpertGated(),
+                c.attention().clipQkv());
     }
 
     NaiveReference withQkNorm(QkNorm override) {
@@ -63,7 +72,8 @@ final class NaiveReference {
     }
 
     Output forward(int[] ids) {
-        if (config.attention().slidingWindow() > 0 && ids.length > config.attention().slidingWindow()) {
+        if (config.attention().slidingWindow() > 0
+                && ids.length > config.attention().slidingWindow()) {
             throw new IllegalArgumentException("the reference has no sliding window; keep inputs within "
                     + config.attention().slidingWindow() + " tokens");
         }
@@ -85,12 +95,19 @@ final class NaiveReference {
                     addInPlace(x, moe(weights, l, normed, chosen));
                     experts.add(chosen);
                 } else {
-                    addInPlace(x, swiGlu(weights, ModelFamily.denseMlpWeights(l), config.layers().denseIntermediate(), normed));
+                    addInPlace(
+                            x,
+                            swiGlu(
+                                    weights,
+                                    ModelFamily.denseMlpWeights(l),
+                                    config.layers().denseIntermediate(),
+                                    normed));
                 }
             }
             double[][] finalNormed = rmsNormRows(x, vector(weights, "model.norm.weight", hidden));
             String head = config.tieWordEmbeddings() && !weights.has("lm_head.weight")
-                    ? "model.embed_tokens.weight" : "lm_head.weight";
+                    ? "model.embed_tokens.weight"
+                    : "lm_head.weight";
             return new Output(linear(finalNormed, matrix(weights, head, config.vocabSize(), hidden)), experts);
         }
     }
@@ -207,7 +224,8 @@ final class NaiveReference {
         double[][] routerLogits = linear(x, matrix(weights, family.routerWeight(l), numExperts, hidden));
         double[][][] expertOutputs = new double[numExperts][][];
         for (int e = 0; e < numExperts; e++) {
-            expertOutputs[e] = swiGlu(weights, family.expertWeights(l, e), config.experts().expertIntermediate(), x);
+            expertOutputs[e] =
+                    swiGlu(weights, family.expertWeights(l, e), config.experts().expertIntermediate(), x);
         }
         double[][] out = new double[x.length][hidden];
         for (int t = 0; t < x.length; t++) {
@@ -218,7 +236,8 @@ final class NaiveReference {
                 chosenSum += probs[e];
             }
             // DeepSeek-MoE v1's MoEGate renormalises only when top_k > 1; the other families always do when asked.
-            boolean renormalise = normTopkProb && !(family == ModelFamily.DEEPSEEK && config.routing().topK() == 1);
+            boolean renormalise = normTopkProb
+                    && !(family == ModelFamily.DEEPSEEK && config.routing().topK() == 1);
             for (int e : chosen) {
                 double gate = renormalise ? probs[e] / chosenSum : probs[e];
                 for (int i = 0; i < hidden; i++) {
@@ -228,8 +247,10 @@ final class NaiveReference {
             chosenOut[t] = chosen;
         }
         if (config.experts().sharedIntermediate() > 0) {
-            double[][] shared = swiGlu(weights, family.sharedExpertWeights(l), config.experts().sharedIntermediate(), x);
-            double[] gateWeight = sharedExpertGated ? vector(weights, family.sharedExpertGateWeight(l), 1, hidden) : null;
+            double[][] shared = swiGlu(
+                    weights, family.sharedExpertWeights(l), config.experts().sharedIntermediate(), x);
+            double[] gateWeight =
+                    sharedExpertGated ? vector(weights, family.sharedExpertGateWeight(l), 1, hidden) : null;
             for (int t = 0; t < x.length; t++) {
                 double gate = gateWeight == null ? 1 : 1 / (1 + Math.exp(-dot(gateWeight, x[t])));
                 for (int i = 0; i < hidden; i++) {

@@ -34,7 +34,9 @@ class NaiveReferenceTest {
             assertTrue(worst <= TOLERANCE, family + " length " + ids.length + ": max |Δ| " + worst);
             for (int l = 0; l < out.experts().size(); l++) {
                 for (int t = 0; t < ids.length; t++) {
-                    assertArrayEquals(ints(c.get("topk_experts").get(l).get(t)), out.experts().get(l)[t],
+                    assertArrayEquals(
+                            ints(c.get("topk_experts").get(l).get(t)),
+                            out.experts().get(l)[t],
                             family + " experts layer " + l + " position " + t);
                 }
             }

@@ -11,12 +11,15 @@ import java.nio.file.Path;
 
 /** The reference checkpoints in ../shared/fixtures (path from the {@code moelab.shared} property Surefire sets). */
 public final class SharedFixtures {
-    private SharedFixtures() {
-    }
+    private SharedFixtures() {}
 
     public static Path shared() {
-        Path shared = Path.of(System.getProperty("moelab.shared", "../../shared")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(shared.resolve("fixtures")), shared + "/fixtures is missing: the tests need ../shared beside the checkout");
+        Path shared = Path.of(System.getProperty("moelab.shared", "../../shared"))
+                .toAbsolutePath()
+                .normalize();
+        assertTrue(
+                Files.isDirectory(shared.resolve("fixtures")),
+                shared + "/fixtures is missing: the tests need ../shared beside the checkout");
         return shared;
     }
 

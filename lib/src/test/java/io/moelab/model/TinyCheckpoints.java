@@ -1,10 +1,9 @@
 package io.moelab.model;
 
-import io.moelab.moe.ModelFamily;
-import io.moelab.moe.MoeConfig;
-
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.SafetensorsWriter;
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,7 +45,8 @@ final class TinyCheckpoints {
     /** top_k 1 with norm_topk_prob: DeepSeek keeps the single gate's probability instead of renormalising to 1. */
     static final String DEEPSEEK_TOP1 = DEEPSEEK.replace("\"num_experts_per_tok\": 2", "\"num_experts_per_tok\": 1");
 
-    static final String DEEPSEEK_UNNORMALISED = DEEPSEEK.replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false");
+    static final String DEEPSEEK_UNNORMALISED =
+            DEEPSEEK.replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false");
 
     /**
      * DeepSeek has no shared-expert gate; each DeepSeek checkpoint carries a decoy tensor under
@@ -54,8 +54,7 @@ final class TinyCheckpoints {
      */
     static final String DECOY_SHARED_GATE = "mlp.shared_expert_gate.weight";
 
-    private TinyCheckpoints() {
-    }
+    private TinyCheckpoints() {}
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}; returns {@code dir}. */
     static Path write(Path dir, String configJson, long seed) {
@@ -84,14 +83,22 @@ final class TinyCheckpoints {
             }
             switch (config.family()) {
                 case QWEN3_MOE -> { // one weight of head_dim, shared by every head
-                    norm(writer, random, p + "self_attn.q_norm.weight", config.attention().headDim());
-                    norm(writer, random, p + "self_attn.k_norm.weight", config.attention().headDim());
+                    norm(
+                            writer,
+                            random,
+                            p + "self_attn.q_norm.weight",
+                            config.attention().headDim());
+                    norm(
+                            writer,
+                            random,
+                            p + "self_attn.k_norm.weight",
+                            config.attention().headDim());
                 }
                 case OLMOE -> { // one weight over the whole projection output
                     norm(writer, random, p + "self_attn.q_norm.weight", qWidth);
                     norm(writer, random, p + "self_attn.k_norm.weight", kvWidth);
                 }
-                default -> { }
+                default -> {}
             }
             if (!config.layers().isMoeLayer(l)) {
                 swiGlu(writer, random, p + "mlp.", hidden, config.layers().denseIntermediate());
@@ -99,10 +106,20 @@ final class TinyCheckpoints {
             }
             router(writer, random, p + "mlp.gate.weight", config.experts().numExperts(), hidden);
             for (int e = 0; e < config.experts().numExperts(); e++) {
-                swiGlu(writer, random, p + "mlp.experts." + e + ".", hidden, config.experts().expertIntermediate());
+                swiGlu(
+                        writer,
+                        random,
+                        p + "mlp.experts." + e + ".",
+                        hidden,
+                        config.experts().expertIntermediate());
             }
             if (config.family() == ModelFamily.DEEPSEEK) {
-                swiGlu(writer, random, p + "mlp.shared_experts.", hidden, config.experts().sharedIntermediate());
+                swiGlu(
+                        writer,
+                        random,
+                        p + "mlp.shared_experts.",
+                        hidden,
+                        config.experts().sharedIntermediate());
                 matrix(writer, random, p + DECOY_SHARED_GATE, 1, hidden);
             }
         }

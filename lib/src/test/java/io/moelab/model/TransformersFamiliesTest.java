@@ -1,13 +1,12 @@
 package io.moelab.model;
 
-import io.moelab.moe.TokenBatch;
-
 import static io.moelab.model.SharedFixtures.floats;
 import static io.moelab.model.SharedFixtures.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingRecorder;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -27,25 +26,38 @@ class TransformersFamiliesTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3_moe", "olmoe", "olmoe_clipped"})
     void matchesTransformers(String name) throws URISyntaxException {
-        Path dir = Path.of(getClass().getResource("/hf-reference/" + name + "/config.json").toURI()).getParent();
+        Path dir = Path.of(getClass()
+                        .getResource("/hf-reference/" + name + "/config.json")
+                        .toURI())
+                .getParent();
         MoeModel model = MoeModel.load(dir);
         JsonNode cases = SharedFixtures.vectors(dir).get("cases");
         for (JsonNode c : cases) {
             int[] ids = ints(c.get("input_ids"));
             RoutingRecorder recorder = new RoutingRecorder();
-            float[][] logits = model.forward(TokenBatch.of(ids), ForwardOptions.builder().observe(recorder).build()).logitsOf(0);
+            float[][] logits = model.forward(
+                            TokenBatch.of(ids),
+                            ForwardOptions.builder().observe(recorder).build())
+                    .logitsOf(0);
             String where = name + " input of length " + ids.length;
             for (int t = 0; t < ids.length; t++) {
-                HuggingFaceReferenceTest.assertClose(floats(c.get("logits_float64").get(t)), logits[t], where + " logits at " + t, TOLERANCE);
+                HuggingFaceReferenceTest.assertClose(
+                        floats(c.get("logits_float64").get(t)), logits[t], where + " logits at " + t, TOLERANCE);
             }
             assertEquals(c.get("router_logits").size(), recorder.layers().size(), where + ": MoE layers");
             for (int l = 0; l < recorder.layers().size(); l++) {
                 for (int t = 0; t < ids.length; t++) {
-                    HuggingFaceReferenceTest.assertClose(floats(c.get("router_logits").get(l).get(t)), recorder.routerLogits(l, t),
-                            where + " router logits, MoE layer " + l + " at " + t, TOLERANCE);
+                    HuggingFaceReferenceTest.assertClose(
+                            floats(c.get("router_logits").get(l).get(t)),
+                            recorder.routerLogits(l, t),
+                            where + " router logits, MoE layer " + l + " at " + t,
+                            TOLERANCE);
                     int[] experts = ints(c.get("topk_experts").get(l).get(t));
                     for (int s = 0; s < experts.length; s++) {
-                        assertEquals(experts[s], recorder.layers().get(l).decision().expert(t, s), where + " expert, MoE layer " + l + " at " + t);
+                        assertEquals(
+                                experts[s],
+                                recorder.layers().get(l).decision().expert(t, s),
+                                where + " expert, MoE layer " + l + " at " + t);
                     }
                 }
             }

@@ -32,7 +32,8 @@ class RoutingContextTest {
     void continuingAPrefixGivesTheKeysAndPositionsOfTheWholeSequence() {
         int[] ids = {9, 3, 27, 5, 11};
         RoutingContext whole = RoutingContext.of(TokenBatch.of(ids));
-        RoutingContext rest = RoutingContext.continuing(TokenBatch.of(new int[] {27, 5, 11}), new int[] {2}, new long[] {whole.tokenKey(1)});
+        RoutingContext rest = RoutingContext.continuing(
+                TokenBatch.of(new int[] {27, 5, 11}), new int[] {2}, new long[] {whole.tokenKey(1)});
         for (int i = 0; i < 3; i++) {
             assertEquals(whole.tokenKey(2 + i), rest.tokenKey(i));
             assertEquals(2 + i, rest.position(i));

@@ -55,7 +55,9 @@ class ExpertCacheReplayTest {
         wrong[0][0][2] = 1;
         List<int[][]> repeat = List.of(new int[][] {{0}, {1}}, new int[][] {{0}, {1}});
         assertArrayEquals(new long[] {1, 1}, ExpertCacheReplay.lru(repeat, 4, 1).hitsPerLayer());
-        assertArrayEquals(new long[] {1, 0}, ExpertCacheReplay.affinityPrefetch(repeat, 4, 1, 1, wrong).hitsPerLayer());
+        assertArrayEquals(
+                new long[] {1, 0},
+                ExpertCacheReplay.affinityPrefetch(repeat, 4, 1, 1, wrong).hitsPerLayer());
     }
 
     @Test

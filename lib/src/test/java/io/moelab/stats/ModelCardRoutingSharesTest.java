@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
 import io.moelab.model.SharedFixtures;
 import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingRecorder;
-import io.moelab.model.ForwardOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,12 +33,16 @@ class ModelCardRoutingSharesTest {
     void expertLabelCountsReproduceTheCardsShares() throws IOException {
         Path card = SharedFixtures.trainedMoe();
         MoeModel model = MoeModel.load(card);
-        JsonNode test = new ObjectMapper().readTree(card.resolve("eval_results.json").toFile()).get("splits").get("test");
+        JsonNode test = new ObjectMapper()
+                .readTree(card.resolve("eval_results.json").toFile())
+                .get("splits")
+                .get("test");
         StatsOptions options = new StatsOptions(false, false, false, 1e-6, true, 0, 0, 0);
         RoutingStatsCollector collector = new RoutingStatsCollector(model, options);
         long[] pieces = new long[DOMAINS.length];
         for (int d = 0; d < DOMAINS.length; d++) {
-            List<int[]> windows = windows(SharedFixtures.shared().resolve("datasets-fixture/text/" + DOMAINS[d] + ".test.jsonl"));
+            List<int[]> windows =
+                    windows(SharedFixtures.shared().resolve("datasets-fixture/text/" + DOMAINS[d] + ".test.jsonl"));
             pieces[d] = windows.size();
             for (int i = 0; i < windows.size(); i += 16) {
                 List<int[]> batch = windows.subList(i, Math.min(i + 16, windows.size()));
@@ -49,7 +53,9 @@ class ModelCardRoutingSharesTest {
         }
         // BOS has no context, so it routes the same way in every window: its slots are known exactly.
         RoutingRecorder bos = new RoutingRecorder();
-        model.forward(TokenBatch.of(new int[] {BOS}), ForwardOptions.builder().observe(bos).build());
+        model.forward(
+                TokenBatch.of(new int[] {BOS}),
+                ForwardOptions.builder().observe(bos).build());
 
         StatisticsReport report = StatisticsReport.of(collector.statistics());
         long worst = 0;
@@ -58,9 +64,13 @@ class ModelCardRoutingSharesTest {
             JsonNode domain = test.get(DOMAINS[d]);
             long tokens = domain.get("tokens_routed").asLong();
             for (int l = 0; l < 4; l++) {
-                int[] bosExperts = {bos.layers().get(l).decision().expert(0, 0), bos.layers().get(l).decision().expert(0, 1)};
+                int[] bosExperts = {
+                    bos.layers().get(l).decision().expert(0, 0),
+                    bos.layers().get(l).decision().expert(0, 1)
+                };
                 for (int e = 0; e < 8; e++) {
-                    long expected = Math.round(domain.get("topk_slot_share").get(l).get(e).asDouble() * 2 * tokens);
+                    long expected = Math.round(
+                            domain.get("topk_slot_share").get(l).get(e).asDouble() * 2 * tokens);
                     long counted = labelCount(report, l, e, DOMAINS[d])
                             - (e == bosExperts[0] || e == bosExperts[1] ? pieces[d] : 0);
                     worst = Math.max(worst, Math.abs(counted - expected));
@@ -75,8 +85,11 @@ class ModelCardRoutingSharesTest {
 
     private static long labelCount(StatisticsReport report, int layer, int expert, String label) {
         return report.expertLabels().stream()
-                .filter(r -> r.layer() == layer && r.expert() == expert && r.label().equals(label))
-                .mapToLong(ExpertLabelRow::tokens).findFirst().orElse(0);
+                .filter(r ->
+                        r.layer() == layer && r.expert() == expert && r.label().equals(label))
+                .mapToLong(ExpertLabelRow::tokens)
+                .findFirst()
+                .orElse(0);
     }
 
     /** Each document's UTF-8 bytes in non-overlapping pieces of 255, each after BOS. */

@@ -28,8 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Statistics on the mixtral fixture (2 MoE layers, 8 experts, top-2) and the trained byte-level model. */
 class ModelStatisticsTest {
-    private static final StatsOptions ALL = StatsOptions.all().withZeroActivation(true, 1e-3)
-            .withSimilaritySample(0.5, 42).withTraceSample(0.3, 42);
+    private static final StatsOptions ALL = StatsOptions.all()
+            .withZeroActivation(true, 1e-3)
+            .withSimilaritySample(0.5, 42)
+            .withTraceSample(0.3, 42);
     private static MoeModel mixtral;
     /** 6 forward calls of 2 sequences each; sequence ids 0..11. */
     private static List<int[][]> batches;
@@ -91,7 +93,9 @@ class ModelStatisticsTest {
         RoutingStatsCollector partA = collect(5, 1, 3);
         RoutingStatsCollector partB = collect(0, 4, 2);
         RoutingStatistics tree = partB.statistics().copy().merge(partA.statistics());
-        ExpertSimilarity simTree = new ExpertSimilarity(new int[] {0, 1}, 8).merge(partB.similarity()).merge(partA.similarity());
+        ExpertSimilarity simTree = new ExpertSimilarity(new int[] {0, 1}, 8)
+                .merge(partB.similarity())
+                .merge(partA.similarity());
 
         for (RoutingStatistics other : List.of(leftToRight, reversed, tree)) {
             assertEquals(whole.statistics(), other);
@@ -106,12 +110,16 @@ class ModelStatisticsTest {
         }
         for (ExpertSimilarity other : List.of(simLeft, simReversed, simTree)) {
             assertEquals(whole.similarity(), other);
-            assertEquals(whole.similarity().rows(mixtral).toString(), other.rows(mixtral).toString());
+            assertEquals(
+                    whole.similarity().rows(mixtral).toString(),
+                    other.rows(mixtral).toString());
         }
         // the accumulator saw something of every kind
         RoutingStatistics s = whole.statistics();
         assertTrue(s.entropy().tokens(0) > 40 && s.labelCounts().labels().equals(List.of("code", "math", "prose")));
-        assertTrue(s.outputMaxima().maxAbsDim(0, 0) >= 0 && s.zeroActivations().entries(0, 0) > 0 && s.outputNorms().rows(1, 7) > 0);
+        assertTrue(s.outputMaxima().maxAbsDim(0, 0) >= 0
+                && s.zeroActivations().entries(0, 0) > 0
+                && s.outputNorms().rows(1, 7) > 0);
         assertTrue(whole.similarity().sampledTokens(0) > 0 && !whole.traces().isEmpty());
         // the same sums in double, in different orders, would not be guaranteed equal: here they are exactly
         assertNotEquals(0.0, s.load().gateMass(0, 3));
@@ -122,7 +130,9 @@ class ModelStatisticsTest {
         RoutingStatsCollector collector = collect(0, 1, 2);
         RoutingRecorder recorder = new RoutingRecorder();
         for (int b = 0; b < 3; b++) {
-            mixtral.forward(TokenBatch.of(batches.get(b)), ForwardOptions.builder().observe(recorder).build());
+            mixtral.forward(
+                    TokenBatch.of(batches.get(b)),
+                    ForwardOptions.builder().observe(recorder).build());
         }
         long[][] selected = new long[2][8];
         long[][] top1 = new long[2][8];
@@ -177,20 +187,23 @@ class ModelStatisticsTest {
 
     @Test
     void outputSimilarityMatchesExpertsRunDirectly() {
-        RoutingStatsCollector collector = new RoutingStatsCollector(mixtral, StatsOptions.defaults().withSimilaritySample(1.0, 1));
+        RoutingStatsCollector collector =
+                new RoutingStatsCollector(mixtral, StatsOptions.defaults().withSimilaritySample(1.0, 1));
         assertTrue(!collector.wantsExpertOutputs());
         RoutingRecorder recorder = new RoutingRecorder();
         TokenBatch batch = TokenBatch.of(batches.get(0));
         collector.beginBatch(ids(0), null);
-        mixtral.forward(batch, ForwardOptions.builder().observe(collector).observe(recorder).build());
+        mixtral.forward(
+                batch,
+                ForwardOptions.builder().observe(collector).observe(recorder).build());
         List<ExpertSimilarityRow> rows = collector.similarity().rows(mixtral);
         assertEquals(2 * 28, rows.size());
         for (LayerRouting r : recorder.layers()) {
             int tokens = r.decision().tokens();
             float[][] outputs = new float[8][];
             for (int e = 0; e < 8; e++) {
-                outputs[e] = RoutingStatsCollector.floats(mixtral.runExpert(r.layer(), e,
-                        Nd4j.create(r.input(), new long[] {tokens, r.input().length / tokens}, 'c')));
+                outputs[e] = RoutingStatsCollector.floats(mixtral.runExpert(
+                        r.layer(), e, Nd4j.create(r.input(), new long[] {tokens, r.input().length / tokens}, 'c')));
             }
             float[] router = mixtral.routerWeights(r.layer());
             int hidden = router.length / 8;
@@ -198,8 +211,14 @@ class ModelStatisticsTest {
                 if (row.layer() != r.layer()) {
                     continue;
                 }
-                assertEquals(cosine(outputs[row.expertA()], 0, outputs[row.expertB()], 0, outputs[0].length), row.outputCosine(), 1e-6);
-                assertEquals(cosine(router, row.expertA() * hidden, router, row.expertB() * hidden, hidden), row.routerCosine(), 1e-12);
+                assertEquals(
+                        cosine(outputs[row.expertA()], 0, outputs[row.expertB()], 0, outputs[0].length),
+                        row.outputCosine(),
+                        1e-6);
+                assertEquals(
+                        cosine(router, row.expertA() * hidden, router, row.expertB() * hidden, hidden),
+                        row.routerCosine(),
+                        1e-12);
             }
         }
     }
@@ -218,9 +237,11 @@ class ModelStatisticsTest {
 
     @Test
     void tokenSampleDoesNotDependOnBatching() {
-        RoutingStatsCollector together = new RoutingStatsCollector(mixtral, StatsOptions.defaults().withTraceSample(0.4, 9));
+        RoutingStatsCollector together =
+                new RoutingStatsCollector(mixtral, StatsOptions.defaults().withTraceSample(0.4, 9));
         together.collect(TokenBatch.of(batches.get(0)[0], batches.get(0)[1]), new long[] {100, 200}, null);
-        RoutingStatsCollector apart = new RoutingStatsCollector(mixtral, StatsOptions.defaults().withTraceSample(0.4, 9));
+        RoutingStatsCollector apart =
+                new RoutingStatsCollector(mixtral, StatsOptions.defaults().withTraceSample(0.4, 9));
         apart.collect(TokenBatch.of(batches.get(0)[1]), new long[] {200}, null);
         apart.collect(TokenBatch.of(batches.get(0)[0]), new long[] {100}, null);
         Set<String> a = keys(together.traces());

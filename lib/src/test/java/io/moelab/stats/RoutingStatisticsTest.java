@@ -22,14 +22,15 @@ class RoutingStatisticsTest {
     private static final int[] LAYERS = {1, 3};
     private static final TokenBatch BATCH = TokenBatch.of(new int[] {5, 6}, new int[] {7});
 
-    static final RoutingDecision LAYER0 = decision(3,
+    static final RoutingDecision LAYER0 = decision(
+            3,
             new int[][] {{0, 1}, {2, 1}, {2}},
             new float[][] {{0.625f, 0.375f}, {0.75f, 0.25f}, {1f}},
             new float[][] {{0.5f, 0.3f, 0.2f}, {0.1f, 0.2f, 0.7f}, {0.25f, 0.25f, 0.5f}});
-    static final RoutingDecision LAYER1 = decision(3,
-            new int[][] {{0}, {0, 1}, {1, 2}},
-            new float[][] {{1f}, {0.5f, 0.5f}, {0.5f, 0.5f}},
-            new float[][] {{1f, 0f, 0f}, {0.5f, 0.5f, 0f}, {0f, 0.5f, 0.5f}});
+    static final RoutingDecision LAYER1 = decision(
+            3, new int[][] {{0}, {0, 1}, {1, 2}}, new float[][] {{1f}, {0.5f, 0.5f}, {0.5f, 0.5f}}, new float[][] {
+                {1f, 0f, 0f}, {0.5f, 0.5f, 0f}, {0f, 0.5f, 0.5f}
+            });
 
     static RoutingStatistics handCase(StatsOptions options) {
         RoutingStatsCollector collector = new RoutingStatsCollector(LAYERS, 3, options);
@@ -43,9 +44,21 @@ class RoutingStatisticsTest {
     void loadCountsMassesAndEntropy() {
         RoutingStatistics s = handCase(StatsOptions.defaults());
         assertEquals(3, s.entropy().tokens(0));
-        assertEquals(List.of(1L, 2L, 2L), List.of(s.load().selected(0, 0), s.load().selected(0, 1), s.load().selected(0, 2)));
-        assertEquals(List.of(1L, 0L, 2L), List.of(s.load().top1(0, 0), s.load().top1(0, 1), s.load().top1(0, 2)));
-        assertEquals(List.of(2L, 2L, 1L), List.of(s.load().selected(1, 0), s.load().selected(1, 1), s.load().selected(1, 2)));
+        assertEquals(
+                List.of(1L, 2L, 2L),
+                List.of(
+                        s.load().selected(0, 0),
+                        s.load().selected(0, 1),
+                        s.load().selected(0, 2)));
+        assertEquals(
+                List.of(1L, 0L, 2L),
+                List.of(s.load().top1(0, 0), s.load().top1(0, 1), s.load().top1(0, 2)));
+        assertEquals(
+                List.of(2L, 2L, 1L),
+                List.of(
+                        s.load().selected(1, 0),
+                        s.load().selected(1, 1),
+                        s.load().selected(1, 2)));
         assertEquals(0.625, s.load().gateMass(0, 0), 1e-9);
         assertEquals(0.625, s.load().gateMass(0, 1), 1e-9);
         assertEquals(1.75, s.load().gateMass(0, 2), 1e-9);
@@ -77,8 +90,15 @@ class RoutingStatisticsTest {
         assertEquals(9, rows.size());
         assertEquals(new AffinityRow(1, 2, 1, 2), rows.get(7));
         List<CoactivationRow> co = StatisticsReport.of(s).coactivation();
-        assertEquals(List.of(new CoactivationRow(1, 0, 1, 1), new CoactivationRow(1, 0, 2, 0), new CoactivationRow(1, 1, 2, 1),
-                new CoactivationRow(3, 0, 1, 1), new CoactivationRow(3, 0, 2, 0), new CoactivationRow(3, 1, 2, 1)), co);
+        assertEquals(
+                List.of(
+                        new CoactivationRow(1, 0, 1, 1),
+                        new CoactivationRow(1, 0, 2, 0),
+                        new CoactivationRow(1, 1, 2, 1),
+                        new CoactivationRow(3, 0, 1, 1),
+                        new CoactivationRow(3, 0, 2, 0),
+                        new CoactivationRow(3, 1, 2, 1)),
+                co);
     }
 
     @Test
@@ -114,7 +134,8 @@ class RoutingStatisticsTest {
         assertEquals(2, row.top1Tokens());
         assertEquals(0.4, row.frequency(), 1e-12);
         assertEquals(1.75, row.gateMass(), 1e-9);
-        assertTrue(Double.isNaN(row.zeroActivationShare()) && Double.isNaN(row.maxAbsOutput()) && row.maxAbsDim() == -1);
+        assertTrue(
+                Double.isNaN(row.zeroActivationShare()) && Double.isNaN(row.maxAbsOutput()) && row.maxAbsDim() == -1);
     }
 
     @Test
@@ -129,7 +150,8 @@ class RoutingStatisticsTest {
             probs[t][chosen[t][0]] = 1;
         }
         TokenBatch batch = TokenBatch.of(new int[] {1, 1, 1, 1}, new int[] {2, 2, 2, 2});
-        RoutingStatsCollector collector = new RoutingStatsCollector(new int[] {0}, 3, StatsOptions.defaults().withLabels(true));
+        RoutingStatsCollector collector = new RoutingStatsCollector(
+                new int[] {0}, 3, StatsOptions.defaults().withLabels(true));
         collector.setLabels(new String[] {"x", "y"});
         collector.onMoeLayer(layer(0, 0, batch, decision(3, chosen, gates, probs), List.of()));
         List<ExpertLabelRow> rows = StatisticsReport.of(collector.statistics()).expertLabels();
@@ -150,20 +172,34 @@ class RoutingStatisticsTest {
 
     @Test
     void superExpertsOutputNormsAndZeroActivations() {
-        StatsOptions options = StatsOptions.defaults().withSuperExperts(true).withOutputNorms(true).withZeroActivation(true, 0.01);
+        StatsOptions options = StatsOptions.defaults()
+                .withSuperExperts(true)
+                .withOutputNorms(true)
+                .withZeroActivation(true, 0.01);
         // 1 MoE layer, 4 experts; tokens 0 and 1 each use every expert
         float[][] probs = {{0.25f, 0.25f, 0.25f, 0.25f}, {0.25f, 0.25f, 0.25f, 0.25f}};
-        RoutingDecision d = decision(4, new int[][] {{0, 1, 2, 3}, {0, 1, 2, 3}},
-                new float[][] {{0.25f, 0.25f, 0.25f, 0.25f}, {0.25f, 0.25f, 0.25f, 0.25f}}, probs);
+        RoutingDecision d = decision(
+                4,
+                new int[][] {{0, 1, 2, 3}, {0, 1, 2, 3}},
+                new float[][] {{0.25f, 0.25f, 0.25f, 0.25f}, {0.25f, 0.25f, 0.25f, 0.25f}},
+                probs);
         int[] both = {0, 1};
         List<ExpertBatch> experts = List.of(
                 // ties: |-3| at dim 2 (row 0) and 3 at dim 0 (row 1): the lower dimension wins
-                new ExpertBatch(0, both, Nd4j.create(new float[][] {{0, 1, -3}, {3, 0, 0}}),
-                        Nd4j.create(new float[][] {{0, 0.005f}, {0.5f, -0.001f}})),
-                new ExpertBatch(1, both, Nd4j.create(new float[][] {{2, 0, 0}, {0, 0, 1}}), Nd4j.create(new float[][] {{1, 1}, {1, 1}})),
+                new ExpertBatch(0, both, Nd4j.create(new float[][] {{0, 1, -3}, {3, 0, 0}}), Nd4j.create(new float[][] {
+                    {0, 0.005f}, {0.5f, -0.001f}
+                })),
+                new ExpertBatch(1, both, Nd4j.create(new float[][] {{2, 0, 0}, {0, 0, 1}}), Nd4j.create(new float[][] {
+                    {1, 1}, {1, 1}
+                })),
                 // the planted outlier
-                new ExpertBatch(2, both, Nd4j.create(new float[][] {{0, 100, 0}, {1, 1, 1}}), Nd4j.create(new float[][] {{1, 1}, {1, 1}})),
-                new ExpertBatch(3, both, Nd4j.create(new float[][] {{4, 0, 0}, {0, 0, 0}}), Nd4j.create(new float[][] {{1, 1}, {1, 1}})));
+                new ExpertBatch(
+                        2, both, Nd4j.create(new float[][] {{0, 100, 0}, {1, 1, 1}}), Nd4j.create(new float[][] {
+                            {1, 1}, {1, 1}
+                        })),
+                new ExpertBatch(3, both, Nd4j.create(new float[][] {{4, 0, 0}, {0, 0, 0}}), Nd4j.create(new float[][] {
+                    {1, 1}, {1, 1}
+                })));
         RoutingStatsCollector collector = new RoutingStatsCollector(new int[] {0}, 4, options);
         assertTrue(collector.wantsExpertOutputs() && collector.wantsExpertActivations());
         collector.onMoeLayer(layer(0, 0, TokenBatch.of(new int[] {1, 2}), d, experts));
@@ -173,13 +209,18 @@ class RoutingStatisticsTest {
         assertEquals(100.0, s.outputMaxima().maxAbsOutput(0, 2));
         assertEquals(1, s.outputMaxima().maxAbsDim(0, 2));
         // maxima 3, 2, 100, 4: median 3.5, 100 > 10 × 3.5
-        assertEquals(List.of(new SuperExpert(0, 2, 100, 1, 3.5, 100 / 3.5)), StatisticsReport.of(s).superExperts());
+        assertEquals(
+                List.of(new SuperExpert(0, 2, 100, 1, 3.5, 100 / 3.5)),
+                StatisticsReport.of(s).superExperts());
         assertEquals(List.of(), new StatisticsReport(s, 0.1, 30).superExperts());
         ExpertLoadRow e0 = StatisticsReport.of(s).expertLoad().get(0);
         assertEquals((Math.sqrt(10) + 3) / 2, e0.outputNormMean(), 1e-9);
         assertEquals(0.75, e0.zeroActivationShare()); // 0, 0.005, -0.001 below 0.01
         assertEquals(0.0, StatisticsReport.of(s).expertLoad().get(1).zeroActivationShare());
-        assertEquals((100 + Math.sqrt(3)) / 2, StatisticsReport.of(s).expertLoad().get(2).outputNormMean(), 1e-9);
+        assertEquals(
+                (100 + Math.sqrt(3)) / 2,
+                StatisticsReport.of(s).expertLoad().get(2).outputNormMean(),
+                1e-9);
     }
 
     @Test
@@ -206,15 +247,24 @@ class RoutingStatisticsTest {
     @Test
     void mismatchedMergesAreRejected() {
         RoutingStatistics s = new RoutingStatistics(new int[] {1, 3}, 3, StatsOptions.defaults());
-        IllegalArgumentException experts = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException experts = assertThrows(
+                IllegalArgumentException.class,
                 () -> s.merge(new RoutingStatistics(new int[] {1, 3}, 4, StatsOptions.defaults())));
         assertTrue(experts.getMessage().contains("4 experts"), experts.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> s.merge(new RoutingStatistics(new int[] {1}, 3, StatsOptions.defaults())));
-        assertThrows(IllegalArgumentException.class, () -> s.merge(new RoutingStatistics(new int[] {0, 3}, 3, StatsOptions.defaults())));
-        IllegalArgumentException options = assertThrows(IllegalArgumentException.class,
-                () -> s.merge(new RoutingStatistics(new int[] {1, 3}, 3, StatsOptions.defaults().withLabels(true))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> s.merge(new RoutingStatistics(new int[] {1}, 3, StatsOptions.defaults())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> s.merge(new RoutingStatistics(new int[] {0, 3}, 3, StatsOptions.defaults())));
+        IllegalArgumentException options = assertThrows(
+                IllegalArgumentException.class,
+                () -> s.merge(new RoutingStatistics(
+                        new int[] {1, 3}, 3, StatsOptions.defaults().withLabels(true))));
         assertTrue(options.getMessage().contains("labels"), options.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ExpertSimilarity(new int[] {0}, 2).merge(new ExpertSimilarity(new int[] {0}, 3)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ExpertSimilarity(new int[] {0}, 2).merge(new ExpertSimilarity(new int[] {0}, 3)));
     }
 
     @Test
@@ -227,7 +277,9 @@ class RoutingStatisticsTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             RoutingStatistics back = (RoutingStatistics) in.readObject();
             assertEquals(s, back);
-            assertEquals(StatisticsReport.of(s).expertLabels(), StatisticsReport.of(back).expertLabels());
+            assertEquals(
+                    StatisticsReport.of(s).expertLabels(),
+                    StatisticsReport.of(back).expertLabels());
         }
     }
 
@@ -236,6 +288,7 @@ class RoutingStatisticsTest {
         assertEquals(0.625, FixedPoint.decode(FixedPoint.encode(0.625)));
         assertEquals(0x1p-32, FixedPoint.decode(FixedPoint.encode(0x1p-32)));
         assertThrows(ArithmeticException.class, () -> FixedPoint.encode(0x1p31));
-        assertThrows(ArithmeticException.class, () -> FixedPoint.add(FixedPoint.encode(0x1p30), FixedPoint.encode(0x1p30)));
+        assertThrows(
+                ArithmeticException.class, () -> FixedPoint.add(FixedPoint.encode(0x1p30), FixedPoint.encode(0x1p30)));
     }
 }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Hand-built routing decisions and layer routings for the tests. */
 final class Routings {
-    private Routings() {
-    }
+    private Routings() {}
 
     static RoutingDecision decision(int experts, int[][] chosen, float[][] gates, float[][] probabilities) {
         int tokens = chosen.length;
@@ -28,7 +27,8 @@ final class Routings {
         return new RoutingDecision(experts, starts, flatExperts, flatGates, probs);
     }
 
-    static LayerRouting layer(int layer, int moeLayer, TokenBatch batch, RoutingDecision decision, List<ExpertBatch> experts) {
+    static LayerRouting layer(
+            int layer, int moeLayer, TokenBatch batch, RoutingDecision decision, List<ExpertBatch> experts) {
         int tokens = batch.totalTokens();
         int[] positions = new int[tokens];
         for (int s = 0; s < batch.size(); s++) {
@@ -36,7 +36,14 @@ final class Routings {
                 positions[batch.start(s) + i] = i;
             }
         }
-        return new LayerRouting(layer, moeLayer, batch, positions, new float[tokens], new float[tokens * decision.numExperts()],
-                decision, experts);
+        return new LayerRouting(
+                layer,
+                moeLayer,
+                batch,
+                positions,
+                new float[tokens],
+                new float[tokens * decision.numExperts()],
+                decision,
+                experts);
     }
 }

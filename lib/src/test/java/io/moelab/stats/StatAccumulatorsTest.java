@@ -30,8 +30,13 @@ class StatAccumulatorsTest {
     private static final List<Event> STREAM = stream(new Random(11), 40);
 
     /** One forward call's worth of input for every accumulator: a layer's routing, the next layer's, and expert outputs. */
-    private record Event(int moeLayer, RoutingDecision decision, RoutingDecision next, String[] labels, int expert,
-                         float[][] outputs) {
+    private record Event(
+            int moeLayer,
+            RoutingDecision decision,
+            RoutingDecision next,
+            String[] labels,
+            int expert,
+            float[][] outputs) {
         int rows() {
             return decision.tokens();
         }
@@ -43,8 +48,8 @@ class StatAccumulatorsTest {
     }
 
     /** How to build and feed one kind of accumulator. */
-    private record Kind<T extends StatAccumulator<T>>(String name, BiFunction<int[], Integer, T> create,
-                                                      BiConsumer<T, Event> add) {
+    private record Kind<T extends StatAccumulator<T>>(
+            String name, BiFunction<int[], Integer, T> create, BiConsumer<T, Event> add) {
         T of(List<Event> events) {
             T accumulator = create.apply(LAYERS, EXPERTS);
             events.forEach(e -> add.accept(accumulator, e));
@@ -59,25 +64,45 @@ class StatAccumulatorsTest {
 
     static Stream<Kind<?>> kinds() {
         return Stream.of(
-                new Kind<>("router entropy", (layers, experts) -> new RouterEntropy(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "router entropy",
+                        (layers, experts) -> new RouterEntropy(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.decision())),
-                new Kind<>("expert load", (layers, experts) -> new ExpertLoad(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "expert load",
+                        (layers, experts) -> new ExpertLoad(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.decision())),
-                new Kind<>("co-activation", (layers, experts) -> new Coactivation(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "co-activation",
+                        (layers, experts) -> new Coactivation(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.decision())),
-                new Kind<>("layer affinity", (layers, experts) -> new LayerAffinity(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "layer affinity",
+                        (layers, experts) -> new LayerAffinity(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.affinityLayer(), e.decision(), e.next())),
-                new Kind<>("label counts", (layers, experts) -> new LabelCounts(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "label counts",
+                        (layers, experts) -> new LabelCounts(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.decision(), e.labels())),
-                new Kind<>("output maxima", (layers, experts) -> new OutputMaxima(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "output maxima",
+                        (layers, experts) -> new OutputMaxima(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.expert(), e.outputs()[e.expert()], e.rows(), HIDDEN)),
-                new Kind<>("output norms", (layers, experts) -> new OutputNorms(new ExpertGrid(layers, experts)),
+                new Kind<>(
+                        "output norms",
+                        (layers, experts) -> new OutputNorms(new ExpertGrid(layers, experts)),
                         (a, e) -> a.add(e.moeLayer(), e.expert(), e.outputs()[e.expert()], e.rows(), HIDDEN)),
-                new Kind<>("zero activations", (layers, experts) -> new ZeroActivations(new ExpertGrid(layers, experts), 0.5),
+                new Kind<>(
+                        "zero activations",
+                        (layers, experts) -> new ZeroActivations(new ExpertGrid(layers, experts), 0.5),
                         (a, e) -> a.add(e.moeLayer(), e.expert(), e.outputs()[e.expert()])),
-                new Kind<>("expert similarity", ExpertSimilarity::new,
+                new Kind<>(
+                        "expert similarity",
+                        ExpertSimilarity::new,
                         (a, e) -> a.addSample(e.moeLayer(), e.outputs(), e.rows(), HIDDEN)),
-                new Kind<>("routing statistics", (layers, experts) -> new RoutingStatistics(layers, experts, StatsOptions.all()),
+                new Kind<>(
+                        "routing statistics",
+                        (layers, experts) -> new RoutingStatistics(layers, experts, StatsOptions.all()),
                         StatAccumulatorsTest::addToEveryPart));
     }
 
@@ -116,11 +141,14 @@ class StatAccumulatorsTest {
 
     private static <T extends StatAccumulator<T>> void checkOrders(Kind<T> kind) {
         T whole = kind.of(STREAM);
-        List<List<Event>> parts = List.of(STREAM.subList(0, 9), STREAM.subList(9, 30), STREAM.subList(30, STREAM.size()));
+        List<List<Event>> parts =
+                List.of(STREAM.subList(0, 9), STREAM.subList(9, 30), STREAM.subList(30, STREAM.size()));
         int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
         for (int[] o : orders) {
-            T leftFirst = kind.of(parts.get(o[0])).merge(kind.of(parts.get(o[1]))).merge(kind.of(parts.get(o[2])));
-            T rightFirst = kind.of(parts.get(o[0])).merge(kind.of(parts.get(o[1])).merge(kind.of(parts.get(o[2]))));
+            T leftFirst =
+                    kind.of(parts.get(o[0])).merge(kind.of(parts.get(o[1]))).merge(kind.of(parts.get(o[2])));
+            T rightFirst =
+                    kind.of(parts.get(o[0])).merge(kind.of(parts.get(o[1])).merge(kind.of(parts.get(o[2]))));
             assertEquals(whole, leftFirst, "((" + o[0] + " + " + o[1] + ") + " + o[2] + ")");
             assertEquals(whole, rightFirst, "(" + o[0] + " + (" + o[1] + " + " + o[2] + "))");
         }
@@ -134,16 +162,24 @@ class StatAccumulatorsTest {
 
     private static <T extends StatAccumulator<T>> void checkShapes(Kind<T> kind) {
         T accumulator = kind.of(STREAM);
-        assertThrows(IllegalArgumentException.class, () -> accumulator.merge(kind.create().apply(LAYERS, EXPERTS + 1)));
-        assertThrows(IllegalArgumentException.class, () -> accumulator.merge(kind.create().apply(new int[] {1, 3}, EXPERTS)));
-        assertThrows(IllegalArgumentException.class, () -> accumulator.merge(kind.create().apply(new int[] {1, 3, 5}, EXPERTS)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> accumulator.merge(kind.create().apply(LAYERS, EXPERTS + 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> accumulator.merge(kind.create().apply(new int[] {1, 3}, EXPERTS)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> accumulator.merge(kind.create().apply(new int[] {1, 3, 5}, EXPERTS)));
         assertEquals(kind.of(STREAM), accumulator, "a rejected merge adds nothing");
     }
 
     @Test
     void zeroActivationsOfAnotherThresholdAreRejected() {
         ExpertGrid grid = new ExpertGrid(LAYERS, EXPERTS);
-        assertThrows(IllegalArgumentException.class, () -> new ZeroActivations(grid, 0.5).merge(new ZeroActivations(grid, 0.25)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ZeroActivations(grid, 0.5).merge(new ZeroActivations(grid, 0.25)));
     }
 
     @Test
@@ -181,8 +217,13 @@ class StatAccumulatorsTest {
                     output[j] = (random.nextInt(13) - 6) / 4f;
                 }
             }
-            out.add(new Event(random.nextInt(LAYERS.length), randomDecision(random, tokens), randomDecision(random, tokens),
-                    labels, random.nextInt(EXPERTS), outputs));
+            out.add(new Event(
+                    random.nextInt(LAYERS.length),
+                    randomDecision(random, tokens),
+                    randomDecision(random, tokens),
+                    labels,
+                    random.nextInt(EXPERTS),
+                    outputs));
         }
         return out;
     }
@@ -195,7 +236,9 @@ class StatAccumulatorsTest {
             List<Integer> experts = new ArrayList<>(List.of(0, 1, 2, 3));
             Collections.shuffle(experts, random);
             int count = random.nextInt(4);
-            chosen[t] = experts.subList(0, count).stream().mapToInt(Integer::intValue).toArray();
+            chosen[t] = experts.subList(0, count).stream()
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             gates[t] = new float[count];
             for (int s = 0; s < count; s++) {
                 gates[t][s] = random.nextFloat();

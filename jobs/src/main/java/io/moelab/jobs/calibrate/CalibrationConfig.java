@@ -23,5 +23,4 @@ public record CalibrationConfig(
         int partitions,
         StatsOptions stats,
         String warehouse,
-        String runId) {
-}
+        String runId) {}

@@ -44,21 +44,29 @@ public final class CalibrationJob {
                     + config.batchSize() + " and " + config.sequenceLength());
         }
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
-        SerializableConfiguration hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+        SerializableConfiguration hadoop =
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
         Path localModel = ModelStager.executor().localDirectory(config.model(), hadoop.value());
         MoeModel model = ModelCache.executor().get(new ModelKey(config.model(), "float32", "cpu"), localModel);
         int vocab = model.config().vocabSize();
         SequencingOptions sequencing;
         try (Tokenizer tokenizer = Tokenizers.forModel(localModel, vocab)) {
-            sequencing = SequencingOptions.forModel(config.sequencing(), config.sequenceLength(), tokenizer, model.config());
+            sequencing =
+                    SequencingOptions.forModel(config.sequencing(), config.sequenceLength(), tokenizer, model.config());
         }
         JavaRDD<CalibrationSequence> sequences = new DatasetSource(spark, config.dataset())
                 .sequences(executorTokenizer(config.model(), hadoop, vocab), vocab, sequencing);
-        int partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
-        PartitionResult result = routeAll(sequences, config.batchSize(), partitions,
+        int partitions = config.partitions() > 0
+                ? config.partitions()
+                : spark.sparkContext().defaultParallelism();
+        PartitionResult result = routeAll(
+                sequences,
+                config.batchSize(),
+                partitions,
                 new CalibrationWorker(config.model(), hadoop, config.stats()));
         if (result.sequences() == 0) {
-            throw new MoelabInputException("dataset " + String.join(",", config.dataset().paths()) + " gave no sequence of "
+            throw new MoelabInputException("dataset "
+                    + String.join(",", config.dataset().paths()) + " gave no sequence of "
                     + config.sequenceLength() + " tokens (" + config.sequencing() + " mode drops incomplete blocks): "
                     + "use more documents or a shorter --sequence-length");
         }
@@ -83,7 +91,10 @@ public final class CalibrationJob {
      * every partition and merges the partition results. A retried task's failed attempt
      * contributes nothing: Spark keeps only the result of the attempt that succeeded.
      */
-    static PartitionResult routeAll(JavaRDD<CalibrationSequence> sequences, int batchSize, int partitions,
+    static PartitionResult routeAll(
+            JavaRDD<CalibrationSequence> sequences,
+            int batchSize,
+            int partitions,
             FlatMapFunction<Iterator<Tuple2<Long, Iterable<CalibrationSequence>>>, PartitionResult> worker) {
         long size = batchSize;
         return sequences
@@ -94,7 +105,8 @@ public final class CalibrationJob {
     }
 
     /** Executors make their own tokenizer from their staged copy of the model. */
-    private static SerializableTokenizerFactory executorTokenizer(String modelUri, SerializableConfiguration hadoop, int vocab) {
+    private static SerializableTokenizerFactory executorTokenizer(
+            String modelUri, SerializableConfiguration hadoop, int vocab) {
         return () -> Tokenizers.forModel(ModelStager.executor().localDirectory(modelUri, hadoop.value()), vocab);
     }
 }

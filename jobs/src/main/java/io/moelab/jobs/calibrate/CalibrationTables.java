@@ -5,9 +5,7 @@ import io.moelab.model.MoeModel;
 import io.moelab.stats.AffinityRow;
 import io.moelab.stats.CoactivationRow;
 import io.moelab.stats.ExpertLabelRow;
-import io.moelab.stats.ExpertLoadRow;
 import io.moelab.stats.ExpertSimilarityRow;
-import io.moelab.stats.LayerSummaryRow;
 import io.moelab.stats.RoutingTrace;
 import io.moelab.stats.StatisticsReport;
 import java.util.ArrayList;
@@ -26,38 +24,86 @@ import org.apache.spark.sql.SparkSession;
  * the engine and null in the table, so a reader never mistakes "not computed" for a number.
  */
 final class CalibrationTables {
-    private CalibrationTables() {
-    }
+    private CalibrationTables() {}
 
     /** Every table this run writes, by name; tables whose statistic was switched off are left out. */
     static Map<String, Dataset<Row>> of(SparkSession spark, String runId, PartitionResult result, MoeModel model) {
         StatisticsReport report = StatisticsReport.of(result.statistics());
         Map<String, List<Row>> rows = new LinkedHashMap<>();
-        rows.put(TableSchemas.ROUTING_STATS, map(report.expertLoad(), r -> RowFactory.create(runId, r.layer(), r.expert(),
-                r.tokens(), r.top1Tokens(), measured(r.gateMass()), measured(r.probMass()), measured(r.frequency()),
-                measured(r.zeroActivationShare()), measured(r.outputNormMean()), measured(r.maxAbsOutput()),
-                r.maxAbsDim() >= 0 ? r.maxAbsDim() : null)));
-        rows.put(TableSchemas.ROUTING_LAYER_STATS, map(report.layerSummary(), r -> RowFactory.create(runId, r.layer(),
-                r.tokens(), measured(r.meanEntropy()), measured(r.loadCv()), measured(r.maxOverMean()),
-                (long) r.deadExperts(), measured(r.meanExpertsPerToken()))));
-        rows.put(TableSchemas.COACTIVATION, map(report.coactivation(), (CoactivationRow r) -> RowFactory.create(runId,
-                r.layer(), r.expertA(), r.expertB(), r.tokens())));
-        rows.put(TableSchemas.LAYER_AFFINITY, map(report.affinity(), (AffinityRow r) -> RowFactory.create(runId,
-                r.layer(), r.expert(), r.nextExpert(), r.tokens())));
+        rows.put(
+                TableSchemas.ROUTING_STATS,
+                map(
+                        report.expertLoad(),
+                        r -> RowFactory.create(
+                                runId,
+                                r.layer(),
+                                r.expert(),
+                                r.tokens(),
+                                r.top1Tokens(),
+                                measured(r.gateMass()),
+                                measured(r.probMass()),
+                                measured(r.frequency()),
+                                measured(r.zeroActivationShare()),
+                                measured(r.outputNormMean()),
+                                measured(r.maxAbsOutput()),
+                                r.maxAbsDim() >= 0 ? r.maxAbsDim() : null)));
+        rows.put(
+                TableSchemas.ROUTING_LAYER_STATS,
+                map(
+                        report.layerSummary(),
+                        r -> RowFactory.create(
+                                runId,
+                                r.layer(),
+                                r.tokens(),
+                                measured(r.meanEntropy()),
+                                measured(r.loadCv()),
+                                measured(r.maxOverMean()),
+                                (long) r.deadExperts(),
+                                measured(r.meanExpertsPerToken()))));
+        rows.put(
+                TableSchemas.COACTIVATION,
+                map(
+                        report.coactivation(),
+                        (CoactivationRow r) ->
+                                RowFactory.create(runId, r.layer(), r.expertA(), r.expertB(), r.tokens())));
+        rows.put(
+                TableSchemas.LAYER_AFFINITY,
+                map(
+                        report.affinity(),
+                        (AffinityRow r) ->
+                                RowFactory.create(runId, r.layer(), r.expert(), r.nextExpert(), r.tokens())));
         if (result.statistics().labelCounts() != null) {
-            rows.put(TableSchemas.EXPERT_LABELS, map(report.expertLabels(), (ExpertLabelRow r) -> RowFactory.create(runId,
-                    r.layer(), r.expert(), r.label(), r.tokens(), measured(r.npmi()))));
+            rows.put(
+                    TableSchemas.EXPERT_LABELS,
+                    map(
+                            report.expertLabels(),
+                            (ExpertLabelRow r) -> RowFactory.create(
+                                    runId, r.layer(), r.expert(), r.label(), r.tokens(), measured(r.npmi()))));
         }
-        List<ExpertSimilarityRow> similarity = result.similarity() != null ? result.similarity().rows(model)
-                : routerOnlySimilarity(model);
-        rows.put(TableSchemas.EXPERT_SIMILARITY, map(similarity, r -> RowFactory.create(runId, r.layer(), r.expertA(),
-                r.expertB(), measured(r.outputCosine()), measured(r.routerCosine()))));
+        List<ExpertSimilarityRow> similarity =
+                result.similarity() != null ? result.similarity().rows(model) : routerOnlySimilarity(model);
+        rows.put(
+                TableSchemas.EXPERT_SIMILARITY,
+                map(
+                        similarity,
+                        r -> RowFactory.create(
+                                runId,
+                                r.layer(),
+                                r.expertA(),
+                                r.expertB(),
+                                measured(r.outputCosine()),
+                                measured(r.routerCosine()))));
         if (!result.traces().isEmpty()) {
-            rows.put(TableSchemas.ROUTING_TRACE, map(result.traces(), (RoutingTrace r) -> RowFactory.create(runId,
-                    r.docId(), r.position(), r.layer(), boxed(r.experts()), boxed(r.gates()))));
+            rows.put(
+                    TableSchemas.ROUTING_TRACE,
+                    map(
+                            result.traces(),
+                            (RoutingTrace r) -> RowFactory.create(
+                                    runId, r.docId(), r.position(), r.layer(), boxed(r.experts()), boxed(r.gates()))));
         }
         Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-        rows.forEach((table, list) -> tables.put(table, spark.createDataFrame(list, TableSchemas.get(table).schema())));
+        rows.forEach((table, list) -> tables.put(
+                table, spark.createDataFrame(list, TableSchemas.get(table).schema())));
         return tables;
     }
 

@@ -25,7 +25,8 @@ import scala.Tuple2;
  * Each batch arrives whole (grouped by {@code sequenceId / batchSize}) and is ordered by sequence
  * id, so every forward call sees the same sequences together however the data was partitioned.
  */
-final class CalibrationWorker implements FlatMapFunction<Iterator<Tuple2<Long, Iterable<CalibrationSequence>>>, PartitionResult> {
+final class CalibrationWorker
+        implements FlatMapFunction<Iterator<Tuple2<Long, Iterable<CalibrationSequence>>>, PartitionResult> {
     private final String modelUri;
     private final SerializableConfiguration hadoop;
     private final StatsOptions options;
@@ -40,7 +41,8 @@ final class CalibrationWorker implements FlatMapFunction<Iterator<Tuple2<Long, I
     public Iterator<PartitionResult> call(Iterator<Tuple2<Long, Iterable<CalibrationSequence>>> batches) {
         OptionalInt device = GpuBinding.bindCurrentTask();
         Path local = ModelStager.executor().localDirectory(modelUri, hadoop.value());
-        MoeModel model = ModelCache.executor().get(new ModelKey(modelUri, "float32", GpuBinding.deviceName(device)), local);
+        MoeModel model =
+                ModelCache.executor().get(new ModelKey(modelUri, "float32", GpuBinding.deviceName(device)), local);
         RoutingStatsCollector collector = new RoutingStatsCollector(model, options);
         long tokens = 0;
         long sequences = 0;
@@ -60,7 +62,8 @@ final class CalibrationWorker implements FlatMapFunction<Iterator<Tuple2<Long, I
             sequences += batch.size();
             collector.collect(TokenBatch.of(ids), sequenceIds, options.labels() ? labels : null);
         }
-        return List.of(new PartitionResult(collector.statistics(), collector.similarity(), collector.traces(),
-                tokens, sequences)).iterator();
+        return List.of(new PartitionResult(
+                        collector.statistics(), collector.similarity(), collector.traces(), tokens, sequences))
+                .iterator();
     }
 }

@@ -15,11 +15,17 @@ import java.util.List;
  * on how Spark split or combined the work. Like the accumulators, {@link #merge} adds the other
  * result into this one's accumulators.
  */
-public record PartitionResult(RoutingStatistics statistics, ExpertSimilarity similarity, List<RoutingTrace> traces,
-                              long tokens, long sequences) implements Serializable {
+public record PartitionResult(
+        RoutingStatistics statistics,
+        ExpertSimilarity similarity,
+        List<RoutingTrace> traces,
+        long tokens,
+        long sequences)
+        implements Serializable {
 
     private static final Comparator<RoutingTrace> TRACE_ORDER = Comparator.comparingLong(RoutingTrace::docId)
-            .thenComparingInt(RoutingTrace::position).thenComparingInt(RoutingTrace::layer);
+            .thenComparingInt(RoutingTrace::position)
+            .thenComparingInt(RoutingTrace::layer);
 
     public PartitionResult {
         traces = sorted(traces);
@@ -30,8 +36,8 @@ public record PartitionResult(RoutingStatistics statistics, ExpertSimilarity sim
         ExpertSimilarity mergedSimilarity = similarity == null ? null : similarity.merge(other.similarity);
         List<RoutingTrace> mergedTraces = new ArrayList<>(traces);
         mergedTraces.addAll(other.traces);
-        return new PartitionResult(mergedStatistics, mergedSimilarity, mergedTraces, tokens + other.tokens,
-                sequences + other.sequences);
+        return new PartitionResult(
+                mergedStatistics, mergedSimilarity, mergedTraces, tokens + other.tokens, sequences + other.sequences);
     }
 
     private static List<RoutingTrace> sorted(List<RoutingTrace> traces) {

@@ -44,13 +44,29 @@ public record CompressionConfig(
         String output,
         long maxShardBytes,
         String warehouse,
-        String runId) implements Serializable {
+        String runId)
+        implements Serializable {
 
     /** The same run for another method, output and run id (the report compresses with each method in turn). */
     public CompressionConfig withMethod(String otherMethod, String otherOutput, String otherRunId) {
-        return new CompressionConfig(model, statsRun, statsLabel, otherMethod, methodParameters, methodContext,
-                targetExperts, inputs, form, calibration, sequences, sequenceLength, dtype, otherOutput, maxShardBytes,
-                warehouse, otherRunId);
+        return new CompressionConfig(
+                model,
+                statsRun,
+                statsLabel,
+                otherMethod,
+                methodParameters,
+                methodContext,
+                targetExperts,
+                inputs,
+                form,
+                calibration,
+                sequences,
+                sequenceLength,
+                dtype,
+                otherOutput,
+                maxShardBytes,
+                warehouse,
+                otherRunId);
     }
 
     /**

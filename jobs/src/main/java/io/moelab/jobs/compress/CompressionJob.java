@@ -3,14 +3,14 @@ package io.moelab.jobs.compress;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.MoelabInputException;
-import io.moelab.compress.pipeline.CompressedCheckpoint;
 import io.moelab.compress.CompressedLayer;
-import io.moelab.compress.pipeline.CompressedModel;
 import io.moelab.compress.CompressionMethod;
+import io.moelab.compress.PlanEntry;
 import io.moelab.compress.method.CompressionMethodRegistry;
+import io.moelab.compress.pipeline.CompressedCheckpoint;
+import io.moelab.compress.pipeline.CompressedModel;
 import io.moelab.compress.pipeline.ModelCompressor;
 import io.moelab.compress.pipeline.ModelTensors;
-import io.moelab.compress.PlanEntry;
 import io.moelab.data.CalibrationSequence;
 import io.moelab.data.SequencingOptions;
 import io.moelab.jobs.data.DatasetSource;
@@ -61,9 +61,13 @@ public final class CompressionJob {
      *
      * @param averageExpertBits bits per routed-expert weight as stored (the dtype's, or the mixed-precision budget met)
      */
-    public record Summary(String runId, Path checkpoint, Map<Integer, CompressedLayer> layers, long planRows,
-                          int expertsPerLayer, double averageExpertBits) {
-    }
+    public record Summary(
+            String runId,
+            Path checkpoint,
+            Map<Integer, CompressedLayer> layers,
+            long planRows,
+            int expertsPerLayer,
+            double averageExpertBits) {}
 
     public Summary run(CompressionConfig config) {
         Instant started = Instant.now();
@@ -73,13 +77,18 @@ public final class CompressionJob {
         }
         CompressionMethod method = methods.create(config.method(), config.methodParameters(), config.methodContext());
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
-        Path localModel = ModelStager.executor().localDirectory(config.model(), spark.sparkContext().hadoopConfiguration());
+        Path localModel = ModelStager.executor()
+                .localDirectory(config.model(), spark.sparkContext().hadoopConfiguration());
         ModelTensors source = ModelTensors.load(localModel);
-        // Fake-quantised grid values are exact only in float32; other methods keep the source's dtype, as save_pretrained does.
-        DType dtype = config.dtype() != null ? DType.fromTorchName(config.dtype()).orElseThrow(() -> new MoelabInputException(
-                "--dtype: '" + config.dtype() + "' is not one of float32, float16, bfloat16"))
+        // Fake-quantised grid values are exact only in float32; other methods keep the source's dtype, as
+        // save_pretrained does.
+        DType dtype = config.dtype() != null
+                ? DType.fromTorchName(config.dtype())
+                        .orElseThrow(() -> new MoelabInputException(
+                                "--dtype: '" + config.dtype() + "' is not one of float32, float16, bfloat16"))
                 : method.reducesExperts() ? source.dtype() : DType.F32;
-        Map<Integer, long[]> counts = config.statsRun() == null ? null
+        Map<Integer, long[]> counts = config.statsRun() == null
+                ? null
                 : RoutingCounts.read(warehouse, config.statsRun(), config.statsLabel(), source.config());
         List<int[]> calibration = calibrationSequences(config, localModel, source);
         ModelCompressor.Result result = new ModelCompressor(method, config.targetExperts(), config.inputs())
@@ -94,13 +103,24 @@ public final class CompressionJob {
         parameters.put("stats_label", config.statsLabel());
         List<Row> plan = planRows(config, method.name(), json(parameters), result.layers());
         try (RunCommit commit = warehouse.begin(config.runId())) {
-            commit.stage(TableSchemas.MERGE_PLANS,
-                    spark.createDataFrame(plan, TableSchemas.get(TableSchemas.MERGE_PLANS).schema()));
-            CompressedCheckpoint.write(compressed, result.skipBetas(), new CompressedCheckpoint.Provenance(
-                    method.name(), parameters, config.targetExperts(), config.statsRun(),
-                    String.join(",", config.calibration().paths()) + ", " + calibration.size() + " sequences of "
-                            + config.sequenceLength() + " tokens",
-                    config.inputs().name().toLowerCase(), "moelab " + BuildInfo.version()), output, config.maxShardBytes());
+            commit.stage(
+                    TableSchemas.MERGE_PLANS,
+                    spark.createDataFrame(
+                            plan, TableSchemas.get(TableSchemas.MERGE_PLANS).schema()));
+            CompressedCheckpoint.write(
+                    compressed,
+                    result.skipBetas(),
+                    new CompressedCheckpoint.Provenance(
+                            method.name(),
+                            parameters,
+                            config.targetExperts(),
+                            config.statsRun(),
+                            String.join(",", config.calibration().paths()) + ", " + calibration.size()
+                                    + " sequences of " + config.sequenceLength() + " tokens",
+                            config.inputs().name().toLowerCase(),
+                            "moelab " + BuildInfo.version()),
+                    output,
+                    config.maxShardBytes());
             try {
                 commit.commit(RunRecord.builder(config.runId(), JOB_NAME)
                         .configOf(config)
@@ -110,15 +130,21 @@ public final class CompressionJob {
                         .finishedAt(Instant.now())
                         .status(RunRecord.SUCCEEDED)
                         .sparkApplicationId(spark.sparkContext().applicationId())
-                        .tokensProcessed(calibration.stream().mapToLong(s -> s.length).sum())
+                        .tokensProcessed(
+                                calibration.stream().mapToLong(s -> s.length).sum())
                         .build());
             } catch (RuntimeException e) {
                 ModelDirectory.deleteTree(output);
                 throw e;
             }
         }
-        return new Summary(config.runId(), output, result.layers(), plan.size(),
-                result.layers().values().iterator().next().numExperts(), ExpertBits.average(result.layers(), dtype));
+        return new Summary(
+                config.runId(),
+                output,
+                result.layers(),
+                plan.size(),
+                result.layers().values().iterator().next().numExperts(),
+                ExpertBits.average(result.layers(), dtype));
     }
 
     /** The first {@code sequences} calibration sequences in the seed's order, packed as the calibrate job packs them. */
@@ -126,31 +152,41 @@ public final class CompressionJob {
         int vocab = source.config().vocabSize();
         SequencingOptions sequencing;
         try (Tokenizer tokenizer = Tokenizers.forModel(localModel, vocab)) {
-            sequencing = SequencingOptions.forModel(SequencingOptions.Mode.PACK, config.sequenceLength(), tokenizer,
-                    source.config());
+            sequencing = SequencingOptions.forModel(
+                    SequencingOptions.Mode.PACK, config.sequenceLength(), tokenizer, source.config());
         }
         String modelPath = localModel.toString();
         SerializableTokenizerFactory tokenizer = () -> Tokenizers.forModel(Path.of(modelPath), vocab);
         List<int[]> sequences = new ArrayList<>();
         for (CalibrationSequence sequence : new DatasetSource(spark, config.calibration())
-                .sequences(tokenizer, vocab, sequencing).take(config.sequences())) {
+                .sequences(tokenizer, vocab, sequencing)
+                .take(config.sequences())) {
             sequences.add(sequence.tokens());
         }
         if (sequences.size() < config.sequences()) {
-            throw new MoelabInputException("--calibration " + String.join(",", config.calibration().paths()) + " gave "
-                    + sequences.size() + " sequences of " + config.sequenceLength() + " tokens; "
-                    + config.sequences() + " asked for");
+            throw new MoelabInputException(
+                    "--calibration " + String.join(",", config.calibration().paths()) + " gave "
+                            + sequences.size() + " sequences of " + config.sequenceLength() + " tokens; "
+                            + config.sequences() + " asked for");
         }
         return sequences;
     }
 
-    private static List<Row> planRows(CompressionConfig config, String method, String parameters,
-                                      Map<Integer, CompressedLayer> layers) {
+    private static List<Row> planRows(
+            CompressionConfig config, String method, String parameters, Map<Integer, CompressedLayer> layers) {
         List<Row> rows = new ArrayList<>();
         layers.forEach((layer, compressed) -> {
             for (PlanEntry entry : compressed.plan()) {
-                rows.add(RowFactory.create(config.runId(), method, layer, entry.target(), entry.source(), entry.coefficient(),
-                        config.model(), entry.permutationDigest(), parameters));
+                rows.add(RowFactory.create(
+                        config.runId(),
+                        method,
+                        layer,
+                        entry.target(),
+                        entry.source(),
+                        entry.coefficient(),
+                        config.model(),
+                        entry.permutationDigest(),
+                        parameters));
             }
         });
         return rows;

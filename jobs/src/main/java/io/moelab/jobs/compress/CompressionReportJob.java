@@ -47,9 +47,13 @@ public final class CompressionReportJob {
      * @param tasks       bits-per-byte task files; the domain is the task name without {@code bpb-}
      * @param limit       documents per task (Long.MAX_VALUE: all)
      */
-    public record ReportConfig(CompressionConfig compression, List<String> methods, String outputRoot,
-                               List<String> tasks, long limit, String runId) {
-    }
+    public record ReportConfig(
+            CompressionConfig compression,
+            List<String> methods,
+            String outputRoot,
+            List<String> tasks,
+            long limit,
+            String runId) {}
 
     public List<Row> run(ReportConfig config) {
         Instant started = Instant.now();
@@ -58,20 +62,40 @@ public final class CompressionReportJob {
         Map<String, CompressionJob.Summary> compressed = new HashMap<>();
         for (String method : config.methods()) {
             String output = Path.of(config.outputRoot(), method).toString();
-            compressed.put(method, new CompressionJob(spark, methods)
-                    .run(base.withMethod(method, output, config.runId() + "-" + method)));
+            compressed.put(
+                    method,
+                    new CompressionJob(spark, methods)
+                            .run(base.withMethod(method, output, config.runId() + "-" + method)));
             variants.add(new ModelVariant(method, output));
         }
         String evaluationRun = config.runId() + "-eval";
-        new EvaluationJob(spark).run(new EvaluationConfig(variants, config.tasks(), List.of("native"), null,
-                config.limit(), 4096, 64, true, 0, base.calibration().seed(), base.warehouse(), evaluationRun));
+        new EvaluationJob(spark)
+                .run(new EvaluationConfig(
+                        variants,
+                        config.tasks(),
+                        List.of("native"),
+                        null,
+                        config.limit(),
+                        4096,
+                        64,
+                        true,
+                        0,
+                        base.calibration().seed(),
+                        base.warehouse(),
+                        evaluationRun));
 
         Warehouse warehouse = Warehouse.open(spark, base.warehouse());
-        List<Row> scores = warehouse.readSucceeded(TableSchemas.BENCHMARK_SCORES)
-                .where(col(TableSchemas.RUN_ID).equalTo(lit(evaluationRun)).and(col("metric").equalTo(lit(BITS_PER_BYTE))))
-                .select("model_variant", "task", "value", "n").collectAsList();
+        List<Row> scores = warehouse
+                .readSucceeded(TableSchemas.BENCHMARK_SCORES)
+                .where(col(TableSchemas.RUN_ID)
+                        .equalTo(lit(evaluationRun))
+                        .and(col("metric").equalTo(lit(BITS_PER_BYTE))))
+                .select("model_variant", "task", "value", "n")
+                .collectAsList();
         Map<String, Double> original = new HashMap<>();
-        scores.stream().filter(r -> r.getString(0).equals(ORIGINAL)).forEach(r -> original.put(r.getString(1), r.getDouble(2)));
+        scores.stream()
+                .filter(r -> r.getString(0).equals(ORIGINAL))
+                .forEach(r -> original.put(r.getString(1), r.getDouble(2)));
         List<Row> report = new ArrayList<>();
         for (Row score : scores) {
             String variant = score.getString(0);
@@ -79,14 +103,24 @@ public final class CompressionReportJob {
                 continue;
             }
             CompressionJob.Summary summary = compressed.get(variant);
-            report.add(RowFactory.create(config.runId(), variant, summary.expertsPerLayer(), summary.averageExpertBits(),
-                    domain(score.getString(1)), score.getDouble(2), original.get(score.getString(1)), score.getLong(3),
+            report.add(RowFactory.create(
+                    config.runId(),
+                    variant,
+                    summary.expertsPerLayer(),
+                    summary.averageExpertBits(),
+                    domain(score.getString(1)),
+                    score.getDouble(2),
+                    original.get(score.getString(1)),
+                    score.getLong(3),
                     summary.checkpoint().toString()));
         }
         report.sort(java.util.Comparator.comparing((Row r) -> r.getString(4)).thenComparing(r -> r.getString(1)));
         try (RunCommit commit = warehouse.begin(config.runId())) {
-            commit.stage(TableSchemas.COMPRESSION_REPORT,
-                    spark.createDataFrame(report, TableSchemas.get(TableSchemas.COMPRESSION_REPORT).schema()));
+            commit.stage(
+                    TableSchemas.COMPRESSION_REPORT,
+                    spark.createDataFrame(
+                            report,
+                            TableSchemas.get(TableSchemas.COMPRESSION_REPORT).schema()));
             commit.commit(RunRecord.builder(config.runId(), JOB_NAME)
                     .configOf(config)
                     .modelRef(base.model())

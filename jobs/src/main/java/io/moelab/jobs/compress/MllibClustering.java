@@ -23,7 +23,10 @@ public final class MllibClustering implements ExpertClustering {
             rows.add(RowFactory.create(Vectors.dense(point)));
         }
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType());
-        KMeansModel model = new KMeans().setK(k).setSeed(seed).setMaxIter(100)
+        KMeansModel model = new KMeans()
+                .setK(k)
+                .setSeed(seed)
+                .setMaxIter(100)
                 .fit(spark.createDataFrame(rows, schema).coalesce(1));
         int[] labels = new int[points.length];
         for (int i = 0; i < points.length; i++) {

@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
+import io.moelab.moe.MoeConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +20,12 @@ import org.apache.spark.sql.Row;
  * a run made on another model (other MoE layers or expert count) is refused.
  */
 final class RoutingCounts {
-    private RoutingCounts() {
-    }
+    private RoutingCounts() {}
 
     static Map<Integer, long[]> read(Warehouse warehouse, String runId, String label, MoeConfig config) {
         String table = label == null ? TableSchemas.ROUTING_STATS : TableSchemas.EXPERT_LABELS;
-        Dataset<Row> rows = warehouse.readSucceeded(table).where(col(TableSchemas.RUN_ID).equalTo(lit(runId)));
+        Dataset<Row> rows =
+                warehouse.readSucceeded(table).where(col(TableSchemas.RUN_ID).equalTo(lit(runId)));
         if (label != null) {
             rows = rows.where(col("label").equalTo(lit(label)));
         }
@@ -52,10 +52,12 @@ final class RoutingCounts {
     }
 
     private static MoelabInputException mismatch(String runId, List<Row> rows, MoeConfig config) {
-        int[] layers = rows.stream().mapToInt(r -> r.getInt(0)).distinct().sorted().toArray();
+        int[] layers =
+                rows.stream().mapToInt(r -> r.getInt(0)).distinct().sorted().toArray();
         int experts = rows.stream().mapToInt(r -> r.getInt(1)).max().orElse(-1) + 1;
         return new MoelabInputException("--stats " + runId + " was computed on another model: it has MoE layers "
                 + Arrays.toString(layers) + " with " + experts + " experts; the model has MoE layers "
-                + Arrays.toString(config.layers().moeLayerIndices()) + " with " + config.experts().numExperts() + " experts");
+                + Arrays.toString(config.layers().moeLayerIndices()) + " with "
+                + config.experts().numExperts() + " experts");
     }
 }

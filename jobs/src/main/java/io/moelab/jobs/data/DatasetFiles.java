@@ -95,8 +95,10 @@ final class DatasetFiles {
             case PARQUET:
                 return spark.read().parquet(paths);
             case JSONL:
-                return spark.read().option("mode", "PERMISSIVE")
-                        .option("columnNameOfCorruptRecord", CORRUPT_COL).json(paths);
+                return spark.read()
+                        .option("mode", "PERMISSIVE")
+                        .option("columnNameOfCorruptRecord", CORRUPT_COL)
+                        .json(paths);
             case TEXT:
                 if (options.idColumn() != null || options.labelColumn() != null || options.split() != null) {
                     throw new MoelabInputException(options.describePaths()
@@ -104,7 +106,8 @@ final class DatasetFiles {
                             + " (use JSONL or Parquet for those)");
                 }
                 Dataset<Row> text = options.textMode() == TextMode.FILE
-                        ? spark.read().option("wholetext", true).text(paths) : spark.read().text(paths);
+                        ? spark.read().option("wholetext", true).text(paths)
+                        : spark.read().text(paths);
                 return text.withColumnRenamed("value", options.textColumn());
             default:
                 throw new IllegalStateException("unresolved format " + format);
@@ -115,8 +118,8 @@ final class DatasetFiles {
     String idPrefix(String sparkFilePath) {
         String prefix = idPrefixes.get(normalise(new Path(URI.create(sparkFilePath))));
         if (prefix == null) {
-            throw new IllegalStateException("Spark read " + sparkFilePath + ", which the listing of "
-                    + idPrefixes.keySet() + " lacks");
+            throw new IllegalStateException(
+                    "Spark read " + sparkFilePath + ", which the listing of " + idPrefixes.keySet() + " lacks");
         }
         return prefix;
     }
@@ -125,8 +128,8 @@ final class DatasetFiles {
      * Every input file (normalised URI) with its id prefix, the path relative to the dataset path it
      * was found under; files named by the path itself (or a glob) go to {@code named} too.
      */
-    private static void listFiles(DatasetOptions options, Configuration conf, Map<String, String> files,
-            Set<String> named) {
+    private static void listFiles(
+            DatasetOptions options, Configuration conf, Map<String, String> files, Set<String> named) {
         for (String p : options.paths()) {
             Path path = new Path(p);
             try {
@@ -180,8 +183,9 @@ final class DatasetFiles {
         for (Map.Entry<String, String> e : files.entrySet()) {
             String other = byPrefix.put(e.getValue(), e.getKey());
             if (other != null) {
-                throw new MoelabInputException("files " + other + " and " + e.getKey() + " would both get document ids '"
-                        + e.getValue() + ":<row>'; give an id column or paths whose files have distinct names");
+                throw new MoelabInputException(
+                        "files " + other + " and " + e.getKey() + " would both get document ids '" + e.getValue()
+                                + ":<row>'; give an id column or paths whose files have distinct names");
             }
         }
     }
@@ -206,15 +210,16 @@ final class DatasetFiles {
                     + " (.parquet, .jsonl, .json, .ndjson, .txt, .text); give the format");
         }
         if (seen.size() != 1) {
-            throw new MoelabInputException(options.describePaths() + ": files of several formats ("
-                    + seen + "); give one format or separate paths");
+            throw new MoelabInputException(options.describePaths() + ": files of several formats (" + seen
+                    + "); give one format or separate paths");
         }
         return seen.iterator().next();
     }
 
     /** The format a file's extension says (compression suffixes aside), or null. */
     static Format formatOf(String file) {
-        String name = file.substring(file.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT)
+        String name = file.substring(file.lastIndexOf('/') + 1)
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("\\.(gz|bz2|deflate|lz4|snappy|zst)$", "");
         if (name.endsWith(".parquet")) {
             return Format.PARQUET;

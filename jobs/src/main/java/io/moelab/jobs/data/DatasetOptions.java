@@ -31,18 +31,37 @@ import java.util.List;
  * @param textMode     plain text only: {@link TextMode#LINE}, one document per line, or
  *                     {@link TextMode#FILE}, one document per file
  */
-public record DatasetOptions(List<String> paths, Format format, String textColumn, String idColumn,
-        String labelColumn, String filter, String split, long maxDocuments, long maxTokens, long seed,
-        TextMode textMode) implements Serializable {
+public record DatasetOptions(
+        List<String> paths,
+        Format format,
+        String textColumn,
+        String idColumn,
+        String labelColumn,
+        String filter,
+        String split,
+        long maxDocuments,
+        long maxTokens,
+        long seed,
+        TextMode textMode)
+        implements Serializable {
 
     /** Input formats. */
-    public enum Format { AUTO, PARQUET, JSONL, TEXT }
+    public enum Format {
+        AUTO,
+        PARQUET,
+        JSONL,
+        TEXT
+    }
 
     /** How plain text is cut into documents. */
-    public enum TextMode { LINE, FILE }
+    public enum TextMode {
+        LINE,
+        FILE
+    }
 
     /** The {@link Format} name used when none is given: picked by extension. */
     public static final String DEFAULT_FORMAT = "AUTO";
+
     public static final String DEFAULT_TEXT_COLUMN = "text";
     public static final long DEFAULT_MAX_DOCUMENTS = DocumentSampler.ALL;
     public static final long DEFAULT_MAX_TOKENS = Sequencer.NO_LIMIT;
@@ -93,20 +112,69 @@ public record DatasetOptions(List<String> paths, Format format, String textColum
             this.paths = paths;
         }
 
-        public Builder format(Format v) { format = v; return this; }
-        public Builder textColumn(String v) { textColumn = v; return this; }
-        public Builder idColumn(String v) { idColumn = v; return this; }
-        public Builder labelColumn(String v) { labelColumn = v; return this; }
-        public Builder filter(String v) { filter = v; return this; }
-        public Builder split(String v) { split = v; return this; }
-        public Builder maxDocuments(long v) { maxDocuments = v; return this; }
-        public Builder maxTokens(long v) { maxTokens = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder textMode(TextMode v) { textMode = v; return this; }
+        public Builder format(Format v) {
+            format = v;
+            return this;
+        }
+
+        public Builder textColumn(String v) {
+            textColumn = v;
+            return this;
+        }
+
+        public Builder idColumn(String v) {
+            idColumn = v;
+            return this;
+        }
+
+        public Builder labelColumn(String v) {
+            labelColumn = v;
+            return this;
+        }
+
+        public Builder filter(String v) {
+            filter = v;
+            return this;
+        }
+
+        public Builder split(String v) {
+            split = v;
+            return this;
+        }
+
+        public Builder maxDocuments(long v) {
+            maxDocuments = v;
+            return this;
+        }
+
+        public Builder maxTokens(long v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder textMode(TextMode v) {
+            textMode = v;
+            return this;
+        }
 
         public DatasetOptions build() {
-            return new DatasetOptions(paths, format, textColumn, idColumn, labelColumn, filter, split,
-                    maxDocuments, maxTokens, seed, textMode);
+            return new DatasetOptions(
+                    paths,
+                    format,
+                    textColumn,
+                    idColumn,
+                    labelColumn,
+                    filter,
+                    split,
+                    maxDocuments,
+                    maxTokens,
+                    seed,
+                    textMode);
         }
     }
 }

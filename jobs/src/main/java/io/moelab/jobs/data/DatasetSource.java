@@ -60,7 +60,8 @@ public final class DatasetSource {
             }
             return List.of(textColumn);
         });
-        Column label = options.labelColumn() == null ? lit(null).cast(DataTypes.StringType)
+        Column label = options.labelColumn() == null
+                ? lit(null).cast(DataTypes.StringType)
                 : col(options.labelColumn()).cast(DataTypes.StringType);
         JavaRDD<Document> docs = rows.table()
                 .select(rows.documentId().as("id"), col(textColumn).as("text"), label.as("label"))
@@ -71,10 +72,12 @@ public final class DatasetSource {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         if (ordered.isEmpty()) {
             throw new MoelabInputException(describe + ": no documents"
-                    + (options.filter() == null && options.split() == null ? "" : " after"
-                    + (options.filter() == null ? "" : " filter '" + options.filter() + "'")
-                    + (options.filter() != null && options.split() != null ? " and" : "")
-                    + (options.split() == null ? "" : " split '" + options.split() + "'"))
+                    + (options.filter() == null && options.split() == null
+                            ? ""
+                            : " after"
+                                    + (options.filter() == null ? "" : " filter '" + options.filter() + "'")
+                                    + (options.filter() != null && options.split() != null ? " and" : "")
+                                    + (options.split() == null ? "" : " split '" + options.split() + "'"))
                     + " (documents are rows with a non-empty '" + textColumn + "')");
         }
         return ordered;
@@ -86,8 +89,8 @@ public final class DatasetSource {
      *
      * @param modelVocabSize the model's {@code vocab_size}, checked against the tokenizer's
      */
-    public JavaRDD<CalibrationSequence> sequences(SerializableTokenizerFactory tokenizer, int modelVocabSize,
-            SequencingOptions sequencing) {
+    public JavaRDD<CalibrationSequence> sequences(
+            SerializableTokenizerFactory tokenizer, int modelVocabSize, SequencingOptions sequencing) {
         try (Tokenizer t = tokenizer.create()) {
             validateVocabulary(t.vocabSize(), modelVocabSize);
         }

@@ -73,8 +73,8 @@ final class IdentifiedRows {
      * @param validateSchema checks the columns the caller needs and returns the string columns whose
      *                       text must be strictly UTF-8
      */
-    static IdentifiedRows read(SparkSession spark, DatasetOptions options,
-            Function<StructType, List<String>> validateSchema) {
+    static IdentifiedRows read(
+            SparkSession spark, DatasetOptions options, Function<StructType, List<String>> validateSchema) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         DatasetFiles files = DatasetFiles.list(options, conf);
         Dataset<Row> raw = files.read(spark);
@@ -92,35 +92,44 @@ final class IdentifiedRows {
         }
         boolean jsonCorrupt = Arrays.asList(schema.fieldNames()).contains(DatasetFiles.CORRUPT_COL);
 
-        Dataset<Row> withFile = raw.select(col("*"), col("_metadata.file_path").as(FILE_COL),
+        Dataset<Row> withFile = raw.select(
+                col("*"),
+                col("_metadata.file_path").as(FILE_COL),
                 col("_metadata.file_block_start").as(BLOCK_COL));
         JavaRDD<Row> scan = withFile.javaRDD();
-        int[] textIndices = textColumns.stream().mapToInt(c -> withFile.schema().fieldIndex(c)).toArray();
+        int[] textIndices = textColumns.stream()
+                .mapToInt(c -> withFile.schema().fieldIndex(c))
+                .toArray();
         int fileIndex = withFile.schema().fieldIndex(FILE_COL);
         int blockIndex = withFile.schema().fieldIndex(BLOCK_COL);
         int corruptIndex = jsonCorrupt ? withFile.schema().fieldIndex(DatasetFiles.CORRUPT_COL) : -1;
         boolean checkUtf8 = files.format() != Format.PARQUET;
 
         // Pass 1: rows per file split, and which files show signs of bad bytes or bad JSON.
-        ScanSummary summary = scan.mapPartitions(rows -> {
-            ScanSummary s = new ScanSummary();
-            while (rows.hasNext()) {
-                Row r = rows.next();
-                String file = r.getString(fileIndex);
-                s.count(file, r.getLong(blockIndex));
-                if (corruptIndex >= 0 && !r.isNullAt(corruptIndex)) {
-                    s.corrupt.add(file);
-                }
-                if (checkUtf8) {
-                    for (int textIndex : textIndices) {
-                        if (!r.isNullAt(textIndex) && r.getString(textIndex).indexOf(REPLACEMENT) >= 0) {
-                            s.replacement.add(file);
+        ScanSummary summary = scan
+                .mapPartitions(rows -> {
+                    ScanSummary s = new ScanSummary();
+                    while (rows.hasNext()) {
+                        Row r = rows.next();
+                        String file = r.getString(fileIndex);
+                        s.count(file, r.getLong(blockIndex));
+                        if (corruptIndex >= 0 && !r.isNullAt(corruptIndex)) {
+                            s.corrupt.add(file);
+                        }
+                        if (checkUtf8) {
+                            for (int textIndex : textIndices) {
+                                if (!r.isNullAt(textIndex)
+                                        && r.getString(textIndex).indexOf(REPLACEMENT) >= 0) {
+                                    s.replacement.add(file);
+                                }
+                            }
                         }
                     }
-                }
-            }
-            return List.of(s).iterator();
-        }).collect().stream().reduce(new ScanSummary(), ScanSummary::merge);
+                    return List.of(s).iterator();
+                })
+                .collect()
+                .stream()
+                .reduce(new ScanSummary(), ScanSummary::merge);
         checkEncoding(summary, conf);
 
         // Pass 2: the derived id, from the split offsets of pass 1.
@@ -149,8 +158,7 @@ final class IdentifiedRows {
             }
             return out.iterator();
         });
-        Dataset<Row> table = spark.createDataFrame(withIds,
-                withFile.schema().add(ID_COL, DataTypes.StringType, false));
+        Dataset<Row> table = spark.createDataFrame(withIds, withFile.schema().add(ID_COL, DataTypes.StringType, false));
         if (jsonCorrupt) {
             table = table.drop(DatasetFiles.CORRUPT_COL);
         }
@@ -172,7 +180,9 @@ final class IdentifiedRows {
 
     /** The document id: the id column as a string when one is given, else the derived id. */
     Column documentId() {
-        return options.idColumn() == null ? col(ID_COL) : col(options.idColumn()).cast(DataTypes.StringType);
+        return options.idColumn() == null
+                ? col(ID_COL)
+                : col(options.idColumn()).cast(DataTypes.StringType);
     }
 
     /**
@@ -181,10 +191,11 @@ final class IdentifiedRows {
      */
     static void requireColumn(StructType schema, String column, String role, String describe) {
         if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-            String available = Arrays.stream(schema.fieldNames()).filter(n -> !n.equals(DatasetFiles.CORRUPT_COL))
+            String available = Arrays.stream(schema.fieldNames())
+                    .filter(n -> !n.equals(DatasetFiles.CORRUPT_COL))
                     .collect(Collectors.joining(", "));
-            throw new MoelabInputException(describe + ": no column '" + column + "' (" + role
-                    + "); columns: " + (available.isEmpty() ? "none" : available));
+            throw new MoelabInputException(describe + ": no column '" + column + "' (" + role + "); columns: "
+                    + (available.isEmpty() ? "none" : available));
         }
     }
 
@@ -198,8 +209,11 @@ final class IdentifiedRows {
                 out = out.where(expr(options.filter()));
                 out.schema(); // analyses the expression now
             } catch (Exception e) { // ParseException, AnalysisException (checked in Java terms)
-                throw new MoelabInputException(describe + ": filter '" + options.filter()
-                        + "' is not a valid Spark SQL condition on this dataset (" + firstLine(e.getMessage()) + ")", e);
+                throw new MoelabInputException(
+                        describe + ": filter '" + options.filter()
+                                + "' is not a valid Spark SQL condition on this dataset (" + firstLine(e.getMessage())
+                                + ")",
+                        e);
             }
         }
         return out;
@@ -213,10 +227,12 @@ final class IdentifiedRows {
             throw new MoelabInputException(describe + ": id column has a null value (file "
                     + nulls.get(0).getString(0) + "); every document needs an id");
         }
-        List<Row> dups = ids.groupBy("id").count().where(col("count").gt(1)).limit(1).collectAsList();
+        List<Row> dups =
+                ids.groupBy("id").count().where(col("count").gt(1)).limit(1).collectAsList();
         if (!dups.isEmpty()) {
-            throw new MoelabInputException(describe + ": id column has duplicate value '" + dups.get(0).getString(0)
-                    + "' (" + dups.get(0).getLong(1) + " rows); document ids must be unique");
+            throw new MoelabInputException(
+                    describe + ": id column has duplicate value '" + dups.get(0).getString(0) + "' ("
+                            + dups.get(0).getLong(1) + " rows); document ids must be unique");
         }
     }
 
@@ -232,11 +248,13 @@ final class IdentifiedRows {
                 throw new MoelabInputException(file + ": cannot be read (" + e.getMessage() + ")", e);
             }
             if (failure.isPresent()) {
-                throw new MoelabInputException(file + ": not valid UTF-8 (" + failure.get().describe()
-                        + "); text must be UTF-8, convert it first (e.g. iconv -f latin1 -t utf-8)");
+                throw new MoelabInputException(
+                        file + ": not valid UTF-8 (" + failure.get().describe()
+                                + "); text must be UTF-8, convert it first (e.g. iconv -f latin1 -t utf-8)");
             }
             if (summary.corrupt.contains(file)) {
-                throw new MoelabInputException(file + ": a line is not a JSON object (JSONL needs one JSON object per line)");
+                throw new MoelabInputException(
+                        file + ": a line is not a JSON object (JSONL needs one JSON object per line)");
             }
             // Only literal U+FFFD characters: valid text.
         }

@@ -15,8 +15,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code Long}, floating numbers {@code Double}; strings and booleans stay as they are.
  */
 final class RowValues {
-    private RowValues() {
-    }
+    private RowValues() {}
 
     /** Fields {@code from..} of {@code row} by column name. */
     static Map<String, Object> fields(Row row, int from) {

@@ -12,8 +12,7 @@ import scala.Tuple2;
  * {@link DocumentSampler#sample} in memory.
  */
 final class SeededOrder {
-    private SeededOrder() {
-    }
+    private SeededOrder() {}
 
     /**
      * {@code rows} in the seed's global order, the first {@code maxDocuments} ({@link DocumentSampler#ALL}

@@ -24,8 +24,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class TaskDocuments {
     private static final String DOCUMENT_ID_COL = "__moelab_document_id";
 
-    private TaskDocuments() {
-    }
+    private TaskDocuments() {}
 
     /**
      * Every row of the dataset with all its columns, in the seed's global order, the first
@@ -34,18 +33,22 @@ public final class TaskDocuments {
      * @param requiredColumns columns the task reads; a missing one is an error listing the columns there are
      * @throws MoelabInputException for bad input ({@link IdentifiedRows}) or no rows after the filter
      */
-    public static JavaRDD<TaskDocument> read(SparkSession spark, DatasetOptions options,
-            Collection<String> requiredColumns) {
+    public static JavaRDD<TaskDocument> read(
+            SparkSession spark, DatasetOptions options, Collection<String> requiredColumns) {
         IdentifiedRows rows = IdentifiedRows.read(spark, options, schema -> {
             for (String column : requiredColumns) {
                 IdentifiedRows.requireColumn(schema, column, "the task reads it", options.describePaths());
             }
-            return Arrays.stream(schema.fields()).filter(f -> f.dataType().equals(DataTypes.StringType))
-                    .map(StructField::name).filter(n -> !n.equals(DatasetFiles.CORRUPT_COL)).toList();
+            return Arrays.stream(schema.fields())
+                    .filter(f -> f.dataType().equals(DataTypes.StringType))
+                    .map(StructField::name)
+                    .filter(n -> !n.equals(DatasetFiles.CORRUPT_COL))
+                    .toList();
         });
         Dataset<Row> table = rows.table();
         String[] dataColumns = Arrays.stream(table.schema().fieldNames())
-                .filter(n -> !n.equals(IdentifiedRows.ID_COL) && !n.equals(IdentifiedRows.FILE_COL)
+                .filter(n -> !n.equals(IdentifiedRows.ID_COL)
+                        && !n.equals(IdentifiedRows.FILE_COL)
                         && !n.equals(IdentifiedRows.BLOCK_COL))
                 .toArray(String[]::new);
         Column[] selection = new Column[dataColumns.length + 1];
@@ -53,9 +56,10 @@ public final class TaskDocuments {
         for (int i = 0; i < dataColumns.length; i++) {
             selection[i + 1] = col(dataColumns[i]);
         }
-        JavaRDD<TaskDocument> docs = table.select(selection).javaRDD()
-                .map(r -> new TaskDocument(r.getString(0), RowValues.fields(r, 1)));
-        JavaRDD<TaskDocument> persisted = SeededOrder.firstOf(docs, TaskDocument::id, options.seed(), options.maxDocuments())
+        JavaRDD<TaskDocument> docs =
+                table.select(selection).javaRDD().map(r -> new TaskDocument(r.getString(0), RowValues.fields(r, 1)));
+        JavaRDD<TaskDocument> persisted = SeededOrder.firstOf(
+                        docs, TaskDocument::id, options.seed(), options.maxDocuments())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         if (persisted.isEmpty()) {
             throw new MoelabInputException(options.describePaths() + ": no rows"

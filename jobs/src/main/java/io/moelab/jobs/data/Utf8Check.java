@@ -36,8 +36,9 @@ final class Utf8Check {
         FileSystem fs = file.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
         try (InputStream raw = fs.open(file);
-             InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+            CharsetDecoder decoder = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
             ByteBuffer bytes = ByteBuffer.allocate(1 << 16);

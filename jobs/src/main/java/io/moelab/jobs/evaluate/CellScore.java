@@ -7,8 +7,13 @@ import io.moelab.eval.task.TaskDefinition;
 import java.util.List;
 
 /** The scores of one (model variant, policy, task) cell, with what it cost. */
-record CellScore(ModelVariant model, String policy, TaskDefinition task, List<MetricValue> metrics,
-        List<ExampleOutcome> examples, EngineCounters counters) {
+record CellScore(
+        ModelVariant model,
+        String policy,
+        TaskDefinition task,
+        List<MetricValue> metrics,
+        List<ExampleOutcome> examples,
+        EngineCounters counters) {
 
     double tokensPerSecond() {
         return counters.tokensPerSecond();

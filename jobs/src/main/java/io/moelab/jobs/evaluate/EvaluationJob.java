@@ -8,14 +8,12 @@ import io.moelab.eval.task.TaskDocument;
 import io.moelab.eval.task.TaskInstance;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.TaskDocuments;
-import io.moelab.jobs.executor.ModelCache;
 import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.Warehouse;
 import io.moelab.moe.MoeConfig;
 import io.moelab.routing.policy.EvalPolicy;
 import io.moelab.routing.policy.PolicySpecs;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,26 +52,35 @@ public final class EvaluationJob {
         }
         Warehouse warehouse = Warehouse.open(spark, config.warehouse());
         List<TaskDefinition> tasks = TaskFiles.load(config.tasks(), config.dataDir());
-        List<EvalPolicy> policies = config.policies().stream().map(PolicySpecs::parse).toList();
-        SerializableConfiguration hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+        List<EvalPolicy> policies =
+                config.policies().stream().map(PolicySpecs::parse).toList();
+        SerializableConfiguration hadoop =
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
         for (ModelVariant variant : config.models()) {
             MoeConfig model = configOf(variant, hadoop);
             for (EvalPolicy policy : policies) {
                 try {
                     policy.validateFor(model);
                 } catch (MoelabInputException e) {
-                    throw new MoelabInputException("model " + variant.name() + " (" + variant.uri() + "): " + e.getMessage(), e);
+                    throw new MoelabInputException(
+                            "model " + variant.name() + " (" + variant.uri() + "): " + e.getMessage(), e);
                 }
             }
         }
         requireSomeCell(policies, tasks);
 
         JavaPairRDD<EvalGroup, TaskInstance> instances = instances(tasks, config);
-        int partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
-        EngineOptions engine = EngineOptions.defaults().withMaxBatchTokens(config.maxBatchTokens()).withAddBos(config.addBos());
+        int partitions = config.partitions() > 0
+                ? config.partitions()
+                : spark.sparkContext().defaultParallelism();
+        EngineOptions engine = EngineOptions.defaults()
+                .withMaxBatchTokens(config.maxBatchTokens())
+                .withAddBos(config.addBos());
         Map<CellKey, CellOutput> cells = new TreeMap<>();
-        for (CellOutput output : instances.groupByKey(partitions).mapPartitions(
-                new EvaluationWorker(config.models(), policies, tasks, engine, hadoop)).collect()) {
+        for (CellOutput output : instances
+                .groupByKey(partitions)
+                .mapPartitions(new EvaluationWorker(config.models(), policies, tasks, engine, hadoop))
+                .collect()) {
             cells.merge(output.cell(), output, CellOutput::merge);
         }
         EvaluationResults results = EvaluationResults.of(config, tasks, policies, cells);
@@ -81,8 +88,10 @@ public final class EvaluationJob {
             EvaluationTables.of(spark, config.runId(), results).forEach(commit::stage);
             commit.commit(RunRecord.builder(config.runId(), JOB_NAME)
                     .configOf(config)
-                    .modelRef(String.join(",", config.models().stream().map(ModelVariant::uri).toList()))
-                    .datasetRef(String.join(",", tasks.stream().map(TaskDefinition::name).toList()))
+                    .modelRef(String.join(
+                            ",", config.models().stream().map(ModelVariant::uri).toList()))
+                    .datasetRef(String.join(
+                            ",", tasks.stream().map(TaskDefinition::name).toList()))
                     .startedAt(started)
                     .finishedAt(Instant.now())
                     .status(RunRecord.SUCCEEDED)
@@ -90,7 +99,8 @@ public final class EvaluationJob {
                     .tokensProcessed(results.tokens())
                     .build());
         }
-        List<String> written = ResultsJson.writeAll(results, warehouse.root().toString(), config.runId(), hadoop.value());
+        List<String> written =
+                ResultsJson.writeAll(results, warehouse.root().toString(), config.runId(), hadoop.value());
         return new EvaluationSummary(config.runId(), warehouse.root().toString(), results, written);
     }
 
@@ -102,8 +112,8 @@ public final class EvaluationJob {
     private static void requireSomeCell(List<EvalPolicy> policies, List<TaskDefinition> tasks) {
         for (EvalPolicy policy : policies) {
             if (tasks.stream().noneMatch(t -> applies(policy, t.outputType()))) {
-                throw new MoelabInputException("policy '" + policy.spec() + "' is a decoding policy for generate_until tasks,"
-                        + " and none of the tasks generates");
+                throw new MoelabInputException("policy '" + policy.spec()
+                        + "' is a decoding policy for generate_until tasks," + " and none of the tasks generates");
             }
         }
     }
@@ -115,10 +125,13 @@ public final class EvaluationJob {
     private static MoeConfig configOf(ModelVariant variant, SerializableConfiguration hadoop) {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(variant.uri(), "config.json");
         try (java.io.InputStream in = file.getFileSystem(hadoop.value()).open(file)) {
-            return MoeConfig.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), file.toString());
+            return MoeConfig.fromJson(
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), file.toString());
         } catch (java.io.IOException e) {
-            throw new MoelabInputException("model " + variant.name() + ": cannot read " + file
-                    + " (a Hugging Face model directory needs config.json): " + e.getMessage(), e);
+            throw new MoelabInputException(
+                    "model " + variant.name() + ": cannot read " + file
+                            + " (a Hugging Face model directory needs config.json): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -133,13 +146,18 @@ public final class EvaluationJob {
         for (int t = 0; t < tasks.size(); t++) {
             TaskDefinition task = tasks.get(t);
             JavaRDD<TaskDocument> docs = documents(task, task.evalSplit(), config.limit(), config.seed());
-            List<TaskDocument> pool = task.numFewshot() > 0 && task.fewshotSplit().isPresent()
-                    ? documents(task, task.fewshotSplit().get(), Long.MAX_VALUE, config.seed()).collect() : List.of();
+            List<TaskDocument> pool =
+                    task.numFewshot() > 0 && task.fewshotSplit().isPresent()
+                            ? documents(task, task.fewshotSplit().get(), Long.MAX_VALUE, config.seed())
+                                    .collect()
+                            : List.of();
             Broadcast<TaskDefinition> definition = context.broadcast(task);
             Broadcast<List<TaskDocument>> shots = context.broadcast(pool);
             int index = t;
-            perTask.add(docs.zipWithIndex().mapToPair(doc -> new Tuple2<>(new EvalGroup(index, doc._2() / groupSize),
-                    definition.value().instance(doc._1(), shots.value()))));
+            perTask.add(docs.zipWithIndex()
+                    .mapToPair(doc -> new Tuple2<>(
+                            new EvalGroup(index, doc._2() / groupSize),
+                            definition.value().instance(doc._1(), shots.value()))));
         }
         JavaPairRDD<EvalGroup, TaskInstance> all = perTask.get(0);
         for (int t = 1; t < perTask.size(); t++) {

@@ -29,15 +29,20 @@ import scala.Tuple2;
  * executor's cached models, one engine call per group with the group's documents in id order, so what is
  * batched together never depends on the partitioning or on arrival order.
  */
-final class EvaluationWorker implements FlatMapFunction<Iterator<Tuple2<EvalGroup, Iterable<TaskInstance>>>, CellOutput> {
+final class EvaluationWorker
+        implements FlatMapFunction<Iterator<Tuple2<EvalGroup, Iterable<TaskInstance>>>, CellOutput> {
     private final List<ModelVariant> models;
     private final List<EvalPolicy> policies;
     private final List<TaskDefinition> tasks;
     private final EngineOptions options;
     private final SerializableConfiguration hadoop;
 
-    EvaluationWorker(List<ModelVariant> models, List<EvalPolicy> policies, List<TaskDefinition> tasks,
-            EngineOptions options, SerializableConfiguration hadoop) {
+    EvaluationWorker(
+            List<ModelVariant> models,
+            List<EvalPolicy> policies,
+            List<TaskDefinition> tasks,
+            EngineOptions options,
+            SerializableConfiguration hadoop) {
         this.models = models;
         this.policies = policies;
         this.tasks = tasks;
@@ -61,8 +66,8 @@ final class EvaluationWorker implements FlatMapFunction<Iterator<Tuple2<EvalGrou
         OptionalInt device = GpuBinding.bindCurrentTask();
         for (int m = 0; m < models.size(); m++) {
             Path local = ModelStager.executor().localDirectory(models.get(m).uri(), hadoop.value());
-            MoeModel model = ModelCache.executor().get(
-                    new ModelKey(models.get(m).uri(), "float32", GpuBinding.deviceName(device)), local);
+            MoeModel model = ModelCache.executor()
+                    .get(new ModelKey(models.get(m).uri(), "float32", GpuBinding.deviceName(device)), local);
             try (Tokenizer tokenizer = Tokenizers.forModel(local, model.config().vocabSize())) {
                 for (int p = 0; p < policies.size(); p++) {
                     for (Map.Entry<EvalGroup, List<TaskInstance>> group : byGroup.entrySet()) {
@@ -70,10 +75,12 @@ final class EvaluationWorker implements FlatMapFunction<Iterator<Tuple2<EvalGrou
                         if (!EvaluationJob.applies(policies.get(p), task.outputType())) {
                             continue;
                         }
-                        EvaluationEngine engine = new EvaluationEngine(model, tokenizer, policies.get(p),
-                                options.withPairEncoding(task.pairEncoding()));
-                        CellOutput scored = new CellOutput(new CellKey(m, p, group.getKey().task()),
-                                engine.evaluate(group.getValue()), engine.counters());
+                        EvaluationEngine engine = new EvaluationEngine(
+                                model, tokenizer, policies.get(p), options.withPairEncoding(task.pairEncoding()));
+                        CellOutput scored = new CellOutput(
+                                new CellKey(m, p, group.getKey().task()),
+                                engine.evaluate(group.getValue()),
+                                engine.counters());
                         out.merge(scored.cell(), scored, CellOutput::merge);
                     }
                 }

@@ -29,20 +29,25 @@ import org.apache.hadoop.fs.Path;
 final class ResultsJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ResultsJson() {
-    }
+    private ResultsJson() {}
 
     /** Writes every pair's file; returns their paths. */
     static List<String> writeAll(EvaluationResults results, String warehouseRoot, String runId, Configuration conf) {
         Map<String, List<CellScore>> byPair = new LinkedHashMap<>();
         for (CellScore cell : results.cells()) {
-            byPair.computeIfAbsent(cell.model().name() + '\u0000' + cell.policy(), k -> new ArrayList<>()).add(cell);
+            byPair.computeIfAbsent(cell.model().name() + '\u0000' + cell.policy(), k -> new ArrayList<>())
+                    .add(cell);
         }
         List<String> written = new ArrayList<>();
         for (List<CellScore> cells : byPair.values()) {
             CellScore first = cells.get(0);
-            Path file = new Path(new Path(new Path(new Path(new Path(warehouseRoot, "results"), runId), first.model().name()),
-                    URLEncoder.encode(first.policy(), StandardCharsets.UTF_8)), "results.json");
+            Path file = new Path(
+                    new Path(
+                            new Path(
+                                    new Path(new Path(warehouseRoot, "results"), runId),
+                                    first.model().name()),
+                            URLEncoder.encode(first.policy(), StandardCharsets.UTF_8)),
+                    "results.json");
             write(file, document(results.config(), runId, cells), conf);
             written.add(file.toString());
         }
@@ -97,8 +102,17 @@ final class ResultsJson {
         doc.put("config", run);
         doc.put("git_hash", BuildInfo.gitCommit());
         doc.put("model_name", first.model().uri());
-        doc.put("moelab", Map.of("run_id", runId, "model_variant", first.model().name(), "routing_policy", first.policy(),
-                "version", BuildInfo.version()));
+        doc.put(
+                "moelab",
+                Map.of(
+                        "run_id",
+                        runId,
+                        "model_variant",
+                        first.model().name(),
+                        "routing_policy",
+                        first.policy(),
+                        "version",
+                        BuildInfo.version()));
         return doc;
     }
 

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 
 /** The task files a run names: files as given, folders as their {@code *.yaml}/{@code *.yml} files in name order. */
 final class TaskFiles {
-    private TaskFiles() {
-    }
+    private TaskFiles() {}
 
     static List<TaskDefinition> load(List<String> paths, String dataDir) {
         List<TaskDefinition> tasks = new ArrayList<>();
@@ -24,7 +23,8 @@ final class TaskFiles {
             TaskDefinition task = TaskDefinition.load(file, Optional.ofNullable(dataDir));
             Path other = seen.put(task.name(), file);
             if (other != null) {
-                throw new MoelabInputException("task '" + task.name() + "' is defined twice: " + other + " and " + file);
+                throw new MoelabInputException(
+                        "task '" + task.name() + "' is defined twice: " + other + " and " + file);
             }
             tasks.add(task);
         }
@@ -40,10 +40,13 @@ final class TaskFiles {
             Path path = Path.of(p);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> listing = Files.list(path)) {
-                    listing.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-                            .sorted().forEach(files::add);
+                    listing.filter(f -> f.toString().endsWith(".yaml")
+                                    || f.toString().endsWith(".yml"))
+                            .sorted()
+                            .forEach(files::add);
                 } catch (IOException e) {
-                    throw new MoelabInputException("task folder " + p + ": cannot be listed (" + e.getMessage() + ")", e);
+                    throw new MoelabInputException(
+                            "task folder " + p + ": cannot be listed (" + e.getMessage() + ")", e);
                 }
             } else if (Files.isRegularFile(path)) {
                 files.add(path);

@@ -17,8 +17,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class GpuBinding {
     public static final String GPU_RESOURCE = "gpu";
 
-    private GpuBinding() {
-    }
+    private GpuBinding() {}
 
     /** The device ordinal of the task's first GPU, if it was given one. */
     public static OptionalInt assignedDevice(Map<String, ResourceInformation> taskResources) {
@@ -51,8 +50,9 @@ public final class GpuBinding {
         }
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         if (!backend.toLowerCase(java.util.Locale.ROOT).contains("cuda")) {
-            throw new MoelabInputException("the task was given GPU " + device.getAsInt() + " but this jar has ND4J's "
-                    + backend + "; build it with `mvn -Dcuda package` or do not request spark.task.resource.gpu.amount");
+            throw new MoelabInputException(
+                    "the task was given GPU " + device.getAsInt() + " but this jar has ND4J's " + backend
+                            + "; build it with `mvn -Dcuda package` or do not request spark.task.resource.gpu.amount");
         }
         Nd4j.getAffinityManager().unsafeSetDevice(device.getAsInt());
     }

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache {
     /** Models kept per executor JVM; a few suffice (evaluation sweeps compare a handful of variants). */
     public static final String CAPACITY_PROPERTY = "moelab.modelCache.capacity";
+
     public static final int CAPACITY_DEFAULT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
-    private static final ModelCache EXECUTOR = new ModelCache(
-            Integer.getInteger(CAPACITY_PROPERTY, CAPACITY_DEFAULT), MoeModel::load);
+    private static final ModelCache EXECUTOR =
+            new ModelCache(Integer.getInteger(CAPACITY_PROPERTY, CAPACITY_DEFAULT), MoeModel::load);
 
     private final int capacity;
     private final Function<Path, MoeModel> loader;
@@ -51,8 +52,12 @@ public final class ModelCache {
             long start = System.nanoTime();
             model = loader.apply(localDirectory);
             long load = loads.incrementAndGet();
-            LOG.info("loaded model {} on {} in {} ms (load #{} in this JVM)",
-                    key.uri(), key.device(), (System.nanoTime() - start) / 1_000_000, load);
+            LOG.info(
+                    "loaded model {} on {} in {} ms (load #{} in this JVM)",
+                    key.uri(),
+                    key.device(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    load);
             models.put(key, model);
             if (models.size() > capacity) {
                 ModelKey eldest = models.keySet().iterator().next();
@@ -72,6 +77,5 @@ public final class ModelCache {
      *
      * @param device {@code cpu} or {@code cuda:N}
      */
-    public record ModelKey(String uri, String dtype, String device) {
-    }
+    public record ModelKey(String uri, String dtype, String device) {}
 }

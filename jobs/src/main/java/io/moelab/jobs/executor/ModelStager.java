@@ -59,8 +59,12 @@ public final class ModelStager {
             }
             for (FileStatus file : fs.listStatus(remote)) {
                 if (file.isFile()) {
-                    fs.copyToLocalFile(false, file.getPath(),
-                            new org.apache.hadoop.fs.Path(partial.resolve(file.getPath().getName()).toUri()), true);
+                    fs.copyToLocalFile(
+                            false,
+                            file.getPath(),
+                            new org.apache.hadoop.fs.Path(
+                                    partial.resolve(file.getPath().getName()).toUri()),
+                            true);
                 }
             }
             try {

@@ -3,13 +3,13 @@ package io.moelab.jobs.merge;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.MoelabInputException;
-import io.moelab.merge.MergeCompatibility;
-import io.moelab.merge.MergeConfig;
-import io.moelab.merge.MergeModel;
 import io.moelab.jobs.warehouse.RunCommit;
 import io.moelab.jobs.warehouse.RunRecord;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
+import io.moelab.merge.MergeCompatibility;
+import io.moelab.merge.MergeConfig;
+import io.moelab.merge.MergeModel;
 import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.checkpoint.TensorInfo;
 import java.io.IOException;
@@ -62,13 +62,15 @@ public final class MergeModelsJob {
             List<OutputShard> shards = OutputShard.plan(tensors, merge.dtype(), job.maxShardBytes());
             StagedCheckpoint checkpoint = StagedCheckpoint.create(output, job.runId());
             try {
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(shards, shards.size())
+                JavaSparkContext.fromSparkContext(spark.sparkContext())
+                        .parallelize(shards, shards.size())
                         .foreach(new ShardWriter(merge, checkpoint.staging().toString()));
                 if (shards.size() > 1) {
                     checkpoint.writeIndex(shards);
                 }
                 checkpoint.copyModelFiles(merge);
-                checkpoint.writeModelCard(ModelCard.of(merge, output.getFileName().toString(), job.runId()));
+                checkpoint.writeModelCard(
+                        ModelCard.of(merge, output.getFileName().toString(), job.runId()));
                 checkpoint.publish();
             } catch (IOException e) {
                 throw new UncheckedIOException("writing the merged checkpoint " + output, e);
@@ -92,8 +94,17 @@ public final class MergeModelsJob {
                 ModelDirectory.deleteTree(output); // a checkpoint without its run would have no lineage
                 throw e;
             }
-            return new MergeSummary(job.runId(), warehouse.root().toString(), output.toString(), merge, tensors.size(),
-                    shards.size(), shards.stream().flatMap(s -> s.tensors().stream()).mapToLong(OutputShard.Tensor::bytes).sum());
+            return new MergeSummary(
+                    job.runId(),
+                    warehouse.root().toString(),
+                    output.toString(),
+                    merge,
+                    tensors.size(),
+                    shards.size(),
+                    shards.stream()
+                            .flatMap(s -> s.tensors().stream())
+                            .mapToLong(OutputShard.Tensor::bytes)
+                            .sum());
         }
     }
 
@@ -114,10 +125,19 @@ public final class MergeModelsJob {
             if (merge.method().isRandom()) {
                 parameters.put("p", 1 - model.density());
             }
-            rows.add(RowFactory.create(runId, merge.method().yamlName(), -1, -1, model.index(), model.weight(),
-                    model.path(), null, json(parameters)));
+            rows.add(RowFactory.create(
+                    runId,
+                    merge.method().yamlName(),
+                    -1,
+                    -1,
+                    model.index(),
+                    model.weight(),
+                    model.path(),
+                    null,
+                    json(parameters)));
         }
-        return spark.createDataFrame(rows, TableSchemas.get(TableSchemas.MERGE_PLANS).schema());
+        return spark.createDataFrame(
+                rows, TableSchemas.get(TableSchemas.MERGE_PLANS).schema());
     }
 
     private static String json(Map<String, Object> value) {

@@ -52,7 +52,8 @@ record OutputShard(String fileName, List<Tensor> tensors) implements Serializabl
         groups.add(current);
         List<OutputShard> shards = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
-            String name = groups.size() == 1 ? "model.safetensors"
+            String name = groups.size() == 1
+                    ? "model.safetensors"
                     : String.format("model-%05d-of-%05d.safetensors", i + 1, groups.size());
             shards.add(new OutputShard(name, groups.get(i)));
         }

@@ -83,7 +83,8 @@ final class StagedCheckpoint {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("metadata", Map.of("total_size", totalSize));
         index.put("weight_map", weightMap);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(staging.resolve(INDEX_FILE).toFile(), index);
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(staging.resolve(INDEX_FILE).toFile(), index);
     }
 
     /**
@@ -98,7 +99,8 @@ final class StagedCheckpoint {
         } else {
             ObjectNode tree = (ObjectNode) JSON.readTree(configJson.toFile());
             tree.put("torch_dtype", config.dtype().torchName());
-            JSON.writerWithDefaultPrettyPrinter().writeValue(staging.resolve("config.json").toFile(), tree);
+            JSON.writerWithDefaultPrettyPrinter()
+                    .writeValue(staging.resolve("config.json").toFile(), tree);
         }
         ModelDirectory.copyCompanionFiles(reference, staging);
     }
@@ -117,7 +119,10 @@ final class StagedCheckpoint {
         try {
             ModelDirectory.deleteTree(staging);
         } catch (UncheckedIOException e) {
-            LOG.warn("could not delete the staging folder {}: {}", staging, e.getCause().toString());
+            LOG.warn(
+                    "could not delete the staging folder {}: {}",
+                    staging,
+                    e.getCause().toString());
         }
     }
 }

@@ -37,8 +37,13 @@ public final class ReplayCacheJob {
      * @param policies  any of {@code lru}, {@code lfu}, {@code affinity}
      * @param prefetch  experts prefetched per layer by the affinity policy (at most the capacity)
      */
-    public List<Row> run(String warehouseRoot, String sourceRunId, String runId, List<String> policies,
-                         int[] capacities, int prefetch) {
+    public List<Row> run(
+            String warehouseRoot,
+            String sourceRunId,
+            String runId,
+            List<String> policies,
+            int[] capacities,
+            int prefetch) {
         Instant started = Instant.now();
         Warehouse warehouse = Warehouse.open(spark, warehouseRoot);
         List<RoutingTrace> trace = new ArrayList<>();
@@ -49,44 +54,73 @@ public final class ReplayCacheJob {
             for (int i = 0; i < gateValues.length; i++) {
                 gateValues[i] = gates.get(i);
             }
-            trace.add(new RoutingTrace(row.getLong(row.fieldIndex("sequence_id")), row.getInt(row.fieldIndex("position")),
-                    row.getInt(row.fieldIndex("layer")), experts.stream().mapToInt(Integer::intValue).toArray(), gateValues));
+            trace.add(new RoutingTrace(
+                    row.getLong(row.fieldIndex("sequence_id")),
+                    row.getInt(row.fieldIndex("position")),
+                    row.getInt(row.fieldIndex("layer")),
+                    experts.stream().mapToInt(Integer::intValue).toArray(),
+                    gateValues));
         }
         if (trace.isEmpty()) {
             throw new MoelabInputException("run '" + sourceRunId + "' in " + warehouseRoot
                     + " has no routing_trace rows: run calibrate with --trace-sample RATE first");
         }
-        int[] layers = trace.stream().mapToInt(RoutingTrace::layer).distinct().sorted().toArray();
-        List<Row> stats = ofRun(warehouse, TableSchemas.ROUTING_STATS, sourceRunId).collectAsList();
-        int numExperts = stats.stream().mapToInt(r -> r.getInt(r.fieldIndex("expert"))).max().orElse(-1) + 1;
-        long[][][] affinity = affinity(ofRun(warehouse, TableSchemas.LAYER_AFFINITY, sourceRunId).collectAsList(), layers, numExperts);
+        int[] layers =
+                trace.stream().mapToInt(RoutingTrace::layer).distinct().sorted().toArray();
+        List<Row> stats =
+                ofRun(warehouse, TableSchemas.ROUTING_STATS, sourceRunId).collectAsList();
+        int numExperts = stats.stream()
+                        .mapToInt(r -> r.getInt(r.fieldIndex("expert")))
+                        .max()
+                        .orElse(-1)
+                + 1;
+        long[][][] affinity = affinity(
+                ofRun(warehouse, TableSchemas.LAYER_AFFINITY, sourceRunId).collectAsList(), layers, numExperts);
         List<int[][]> tokens = ExpertCacheReplay.tokensOf(trace, layers);
         List<Row> rows = new ArrayList<>();
         for (String policy : policies) {
             for (int capacity : capacities) {
                 if (capacity < 1 || capacity > numExperts) {
-                    throw new MoelabInputException("--cache-sizes: " + capacity + " is not between 1 and the expert count " + numExperts);
+                    throw new MoelabInputException(
+                            "--cache-sizes: " + capacity + " is not between 1 and the expert count " + numExperts);
                 }
                 HitRates rates = switch (policy.toLowerCase(Locale.ROOT)) {
                     case "lru" -> ExpertCacheReplay.lru(tokens, numExperts, capacity);
                     case "lfu" -> ExpertCacheReplay.lfu(tokens, numExperts, capacity);
-                    case "affinity" -> ExpertCacheReplay.affinityPrefetch(tokens, numExperts, capacity,
-                            Math.min(prefetch, capacity), affinity);
-                    default -> throw new MoelabInputException("--policies: unknown policy '" + policy + "'; valid: lru, lfu, affinity");
+                    case "affinity" ->
+                        ExpertCacheReplay.affinityPrefetch(
+                                tokens, numExperts, capacity, Math.min(prefetch, capacity), affinity);
+                    default ->
+                        throw new MoelabInputException(
+                                "--policies: unknown policy '" + policy + "'; valid: lru, lfu, affinity");
                 };
                 for (int l = 0; l < layers.length; l++) {
                     long lookups = rates.lookupsPerLayer()[l];
                     long hits = rates.hitsPerLayer()[l];
-                    rows.add(RowFactory.create(runId, policy, capacity, layers[l], lookups, hits,
+                    rows.add(RowFactory.create(
+                            runId,
+                            policy,
+                            capacity,
+                            layers[l],
+                            lookups,
+                            hits,
                             lookups == 0 ? null : (double) hits / lookups));
                 }
             }
         }
         try (RunCommit commit = warehouse.begin(runId)) {
-            commit.stage(TableSchemas.CACHE_REPLAY, spark.createDataFrame(rows, TableSchemas.get(TableSchemas.CACHE_REPLAY).schema()));
+            commit.stage(
+                    TableSchemas.CACHE_REPLAY,
+                    spark.createDataFrame(
+                            rows, TableSchemas.get(TableSchemas.CACHE_REPLAY).schema()));
             commit.commit(RunRecord.builder(runId, JOB_NAME)
-                    .config(String.format(Locale.ROOT, "{\"source_run\": \"%s\", \"policies\": \"%s\", \"capacities\": \"%s\", \"prefetch\": %d}",
-                            sourceRunId, String.join(",", policies), java.util.Arrays.toString(capacities), prefetch))
+                    .config(String.format(
+                            Locale.ROOT,
+                            "{\"source_run\": \"%s\", \"policies\": \"%s\", \"capacities\": \"%s\", \"prefetch\": %d}",
+                            sourceRunId,
+                            String.join(",", policies),
+                            java.util.Arrays.toString(capacities),
+                            prefetch))
                     .datasetRef("warehouse run " + sourceRunId)
                     .startedAt(started)
                     .finishedAt(Instant.now())

@@ -15,8 +15,7 @@ public final class BuildInfo {
     private static final String RESOURCE = "moelab-build.properties";
     private static final Properties PROPERTIES = load();
 
-    private BuildInfo() {
-    }
+    private BuildInfo() {}
 
     public static String version() {
         return value("moelab.version");

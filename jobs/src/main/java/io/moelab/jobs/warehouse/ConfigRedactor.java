@@ -38,8 +38,7 @@ public final class ConfigRedactor {
     private static final Pattern URI_USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.\\-]*://)[^/@\\s]+@");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ConfigRedactor() {
-    }
+    private ConfigRedactor() {}
 
     /** Whether a config or Hadoop/Spark conf key names a secret. */
     public static boolean isSecretKey(String key) {
@@ -59,8 +58,9 @@ public final class ConfigRedactor {
         try {
             tree = JSON.readTree(configJson);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("run config is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new IllegalArgumentException(
+                    "run config is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         }
         return redact(tree).toString();
     }
@@ -75,7 +75,8 @@ public final class ConfigRedactor {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                boolean secret = isSecretKey(field.getKey()) && !field.getValue().isNull();
+                boolean secret =
+                        isSecretKey(field.getKey()) && !field.getValue().isNull();
                 copy.set(field.getKey(), secret ? TextNode.valueOf(REDACTED) : redact(field.getValue()));
             }
             return copy;

@@ -65,7 +65,12 @@ import org.slf4j.LoggerFactory;
 public final class RunCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommit.class);
 
-    private enum State { OPEN, COMMITTED, FAILED, ABORTED }
+    private enum State {
+        OPEN,
+        COMMITTED,
+        FAILED,
+        ABORTED
+    }
 
     private final Warehouse warehouse;
     private final String runId;
@@ -102,7 +107,8 @@ public final class RunCommit implements AutoCloseable {
         checkColumns(schema, rows);
         checkCompatible(schema);
         checkRunIds(table, rows);
-        staged.put(table, rows.select(schema.columnNames().stream().map(rows::col).toArray(Column[]::new)));
+        staged.put(
+                table, rows.select(schema.columnNames().stream().map(rows::col).toArray(Column[]::new)));
         return this;
     }
 
@@ -116,19 +122,26 @@ public final class RunCommit implements AutoCloseable {
     public void commit(RunRecord runsRow) {
         requireOpen();
         if (!runId.equals(runsRow.runId())) {
-            throw new IllegalArgumentException("runs row is for run " + runsRow.runId() + ", this commit is for run " + runId);
+            throw new IllegalArgumentException(
+                    "runs row is for run " + runsRow.runId() + ", this commit is for run " + runId);
         }
         TableSchema runs = TableSchemas.get(TableSchemas.RUNS);
         checkCompatible(runs);
         state = State.FAILED;
         FileSystem fs = warehouse.fs();
-        Path staging = new Path(warehouse.stagingRoot(), runId + "-" + UUID.randomUUID().toString().substring(0, 12));
+        Path staging = new Path(
+                warehouse.stagingRoot(),
+                runId + "-" + UUID.randomUUID().toString().substring(0, 12));
         long start = System.nanoTime();
         try {
             writeToStaging(staging, runs, runsRow);
             publish(staging, runs);
             state = State.COMMITTED;
-            LOG.info("committed run {} ({} tables) to {} in {} ms", runId, staged.size(), warehouse.root(),
+            LOG.info(
+                    "committed run {} ({} tables) to {} in {} ms",
+                    runId,
+                    staged.size(),
+                    warehouse.root(),
                     (System.nanoTime() - start) / 1_000_000);
         } finally {
             deleteStaging(fs, staging);
@@ -160,8 +173,10 @@ public final class RunCommit implements AutoCloseable {
             Dataset<Row> runsRows = warehouse.spark().createDataFrame(List.of(runsRow.toRow()), runs.schema());
             writeParquet(runsRows, stagedPartition(staging, table));
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
-            throw new IllegalStateException("run " + runId + ": writing table " + table
-                    + " failed; nothing was published and the live tables are unchanged", e);
+            throw new IllegalStateException(
+                    "run " + runId + ": writing table " + table
+                            + " failed; nothing was published and the live tables are unchanged",
+                    e);
         }
     }
 
@@ -195,8 +210,10 @@ public final class RunCommit implements AutoCloseable {
             step = "publishing the runs row";
             rename(fs, stagedPartition(staging, TableSchemas.RUNS), runsPartition);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("run " + runId + ": publishing failed while " + step
-                    + "; the run has no runs row, so readers of succeeded runs ignore it; re-run it to repair", e);
+            throw new IllegalStateException(
+                    "run " + runId + ": publishing failed while " + step
+                            + "; the run has no runs row, so readers of succeeded runs ignore it; re-run it to repair",
+                    e);
         }
     }
 
@@ -205,7 +222,10 @@ public final class RunCommit implements AutoCloseable {
         Set<String> tables = new LinkedHashSet<>(staged.keySet());
         for (FileStatus entry : warehouse.fs().listStatus(warehouse.root())) {
             String name = entry.getPath().getName();
-            if (entry.isDirectory() && !name.startsWith("_") && !name.startsWith(".") && !name.equals(TableSchemas.RUNS)) {
+            if (entry.isDirectory()
+                    && !name.startsWith("_")
+                    && !name.startsWith(".")
+                    && !name.equals(TableSchemas.RUNS)) {
                 tables.add(name);
             }
         }
@@ -243,10 +263,12 @@ public final class RunCommit implements AutoCloseable {
         for (StructField expected : schema.schema().fields()) {
             StructField found = field(rows, expected.name());
             if (found == null) {
-                problems.add("column " + expected.name() + " is missing (expected " + expected.dataType().simpleString() + ")");
+                problems.add("column " + expected.name() + " is missing (expected "
+                        + expected.dataType().simpleString() + ")");
             } else if (!TableSchemas.sameType(found.dataType(), expected.dataType())) {
-                problems.add("column " + expected.name() + " has type " + found.dataType().simpleString()
-                        + ", expected " + expected.dataType().simpleString());
+                problems.add("column " + expected.name() + " has type "
+                        + found.dataType().simpleString() + ", expected "
+                        + expected.dataType().simpleString());
             }
         }
         for (String name : rows.columns()) {
@@ -271,7 +293,9 @@ public final class RunCommit implements AutoCloseable {
 
     private void checkRunIds(String table, Dataset<Row> rows) {
         List<Row> foreign = rows.where(not(col(TableSchemas.RUN_ID).eqNullSafe(lit(runId))))
-                .select(TableSchemas.RUN_ID).limit(1).collectAsList();
+                .select(TableSchemas.RUN_ID)
+                .limit(1)
+                .collectAsList();
         if (!foreign.isEmpty()) {
             throw new IllegalArgumentException("table " + table + ", column " + TableSchemas.RUN_ID + ": found run id '"
                     + foreign.get(0).get(0) + "', expected '" + runId + "' in every row");
@@ -283,14 +307,15 @@ public final class RunCommit implements AutoCloseable {
         try {
             warehouse.markers().checkCompatible(schema, dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the schema version of table " + schema.name() + " at " + dir, e);
+            throw new IllegalStateException(
+                    "cannot read the schema version of table " + schema.name() + " at " + dir, e);
         }
     }
 
     private void requireOpen() {
         if (state != State.OPEN) {
-            throw new IllegalStateException("commit of run " + runId + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
-                    + "; begin a new one");
+            throw new IllegalStateException("commit of run " + runId + " is "
+                    + state.name().toLowerCase(java.util.Locale.ROOT) + "; begin a new one");
         }
     }
 }

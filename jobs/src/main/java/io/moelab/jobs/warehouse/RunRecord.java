@@ -53,18 +53,35 @@ public record RunRecord(
 
     /** The row in {@link TableSchemas#RUNS} column order. */
     public Row toRow() {
-        return RowFactory.create(runId, job, config, moelabVersion, gitCommit, modelRef, datasetRef,
-                timestamp(startedAt), timestamp(finishedAt), status, sparkApplicationId, tokensProcessed);
+        return RowFactory.create(
+                runId,
+                job,
+                config,
+                moelabVersion,
+                gitCommit,
+                modelRef,
+                datasetRef,
+                timestamp(startedAt),
+                timestamp(finishedAt),
+                status,
+                sparkApplicationId,
+                tokensProcessed);
     }
 
     /** Reads a row of the {@code runs} table back (by column name, so column order does not matter). */
     public static RunRecord fromRow(Row row) {
         return new RunRecord(
-                row.getAs("run_id"), row.getAs("job"), row.getAs("config"),
-                row.getAs("moelab_version"), row.getAs("git_commit"),
-                row.getAs("model_ref"), row.getAs("dataset_ref"),
-                instant(row.getAs("started_at")), instant(row.getAs("finished_at")),
-                row.getAs("status"), row.getAs("spark_application_id"),
+                row.getAs("run_id"),
+                row.getAs("job"),
+                row.getAs("config"),
+                row.getAs("moelab_version"),
+                row.getAs("git_commit"),
+                row.getAs("model_ref"),
+                row.getAs("dataset_ref"),
+                instant(row.getAs("started_at")),
+                instant(row.getAs("finished_at")),
+                row.getAs("status"),
+                row.getAs("spark_application_id"),
                 row.isNullAt(row.fieldIndex("tokens_processed")) ? 0L : row.<Long>getAs("tokens_processed"));
     }
 
@@ -159,8 +176,19 @@ public record RunRecord(
         }
 
         public RunRecord build() {
-            return new RunRecord(runId, job, config, moelabVersion, gitCommit, modelRef, datasetRef,
-                    startedAt, finishedAt, status, sparkApplicationId, tokensProcessed);
+            return new RunRecord(
+                    runId,
+                    job,
+                    config,
+                    moelabVersion,
+                    gitCommit,
+                    modelRef,
+                    datasetRef,
+                    startedAt,
+                    finishedAt,
+                    status,
+                    sparkApplicationId,
+                    tokensProcessed);
         }
     }
 }

@@ -40,7 +40,8 @@ final class SchemaMarker {
         Optional<SchemaVersion> found = read(table, tableDir);
         if (found.isPresent() && found.get().major() != table.version().major()) {
             throw new MoelabInputException("table " + table.name() + " at " + tableDir + " has schema version "
-                    + found.get() + ", this moelab reads and writes major version " + table.version().major()
+                    + found.get() + ", this moelab reads and writes major version "
+                    + table.version().major()
                     + " (" + table.version() + "); migrate the table or use a matching moelab version");
         }
         if (found.isEmpty() && hasEntries(tableDir)) {
@@ -77,20 +78,23 @@ final class SchemaMarker {
         } catch (FileNotFoundException e) {
             return Optional.empty();
         } catch (ChecksumException e) {
-            throw new MoelabInputException(markerPath + " does not match its checksum file; if it was edited by hand, "
-                    + "delete ." + FILE_NAME + ".crc beside it", e);
+            throw new MoelabInputException(
+                    markerPath + " does not match its checksum file; if it was edited by hand, " + "delete ."
+                            + FILE_NAME + ".crc beside it",
+                    e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MoelabInputException(markerPath + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
         JsonNode version = marker.get("version");
-        return Optional.of(SchemaVersion.parse(version == null ? null : version.asText(),
-                markerPath + " (table " + table.name() + ")"));
+        return Optional.of(SchemaVersion.parse(
+                version == null ? null : version.asText(), markerPath + " (table " + table.name() + ")"));
     }
 
     private boolean hasEntries(Path dir) throws IOException {
         try {
             FileStatus[] entries = fs.listStatus(dir);
-            return Arrays.stream(entries).anyMatch(entry -> !entry.getPath().getName().startsWith("."));
+            return Arrays.stream(entries)
+                    .anyMatch(entry -> !entry.getPath().getName().startsWith("."));
         } catch (FileNotFoundException e) {
             return false;
         }

@@ -51,120 +51,145 @@ public final class TableSchemas {
     private static final Map<String, TableSchema> TABLES = new LinkedHashMap<>();
 
     static {
-        register(RUNS, V1_0, table()
-                .add("job", StringType)
-                .add("config", StringType)
-                .add("moelab_version", StringType)
-                .add("git_commit", StringType)
-                .add("model_ref", StringType)
-                .add("dataset_ref", StringType)
-                .add("started_at", TimestampType)
-                .add("finished_at", TimestampType)
-                .add("status", StringType)
-                .add("spark_application_id", StringType)
-                .add("tokens_processed", LongType));
-        register(ROUTING_STATS, V1_0, table()
-                .add("layer", IntegerType)
-                .add("expert", IntegerType)
-                .add("tokens", LongType)
-                .add("top1_tokens", LongType)
-                .add("gate_mass", DoubleType)
-                .add("prob_mass", DoubleType)
-                .add("frequency", DoubleType)
-                .add("zero_activation_share", DoubleType)
-                .add("output_norm_mean", DoubleType)
-                .add("max_abs_output", DoubleType)
-                .add("max_abs_dim", IntegerType));
-        register(ROUTING_LAYER_STATS, V1_0, table()
-                .add("layer", IntegerType)
-                .add("tokens", LongType)
-                .add("mean_entropy", DoubleType)
-                .add("load_cv", DoubleType)
-                .add("max_over_mean", DoubleType)
-                .add("dead_experts", LongType)
-                .add("mean_experts_per_token", DoubleType));
-        register(COACTIVATION, V1_0, table()
-                .add("layer", IntegerType)
-                .add("expert_a", IntegerType)
-                .add("expert_b", IntegerType)
-                .add("tokens", LongType));
-        register(LAYER_AFFINITY, V1_0, table()
-                .add("layer", IntegerType)
-                .add("expert", IntegerType)
-                .add("next_expert", IntegerType)
-                .add("tokens", LongType));
-        register(EXPERT_LABELS, V1_0, table()
-                .add("layer", IntegerType)
-                .add("expert", IntegerType)
-                .add("label", StringType)
-                .add("tokens", LongType)
-                .add("npmi", DoubleType));
-        register(EXPERT_SIMILARITY, V1_0, table()
-                .add("layer", IntegerType)
-                .add("expert_a", IntegerType)
-                .add("expert_b", IntegerType)
-                .add("output_cosine", DoubleType)
-                .add("router_cosine", DoubleType));
-        register(ROUTING_TRACE, V1_0, table()
-                .add("sequence_id", LongType)
-                .add("position", IntegerType)
-                .add("layer", IntegerType)
-                .add("experts", createArrayType(IntegerType))
-                .add("gates", createArrayType(FloatType)));
-        register(CACHE_REPLAY, V1_0, table()
-                .add("policy", StringType)
-                .add("capacity", IntegerType)
-                .add("layer", IntegerType)
-                .add("lookups", LongType)
-                .add("hits", LongType)
-                .add("hit_rate", DoubleType));
-        register(BENCHMARK_SCORES, V1_0, table()
-                .add("model_variant", StringType)
-                .add("routing_policy", StringType)
-                .add("task", StringType)
-                .add("dataset", StringType)
-                .add("metric", StringType)
-                .add("filter", StringType)
-                .add("value", DoubleType)
-                .add("stderr", DoubleType)
-                .add("n", LongType)
-                .add("mean_experts_per_token", DoubleType)
-                .add("tokens_per_second", DoubleType));
-        register(EVAL_EXAMPLES, V1_0, table()
-                .add("model_variant", StringType)
-                .add("routing_policy", StringType)
-                .add("task", StringType)
-                .add("example_id", StringType)
-                .add("prediction", StringType)
-                .add("target", StringType)
-                .add("correct", BooleanType)
-                .add("loglikelihoods", createArrayType(DoubleType)));
+        register(
+                RUNS,
+                V1_0,
+                table().add("job", StringType)
+                        .add("config", StringType)
+                        .add("moelab_version", StringType)
+                        .add("git_commit", StringType)
+                        .add("model_ref", StringType)
+                        .add("dataset_ref", StringType)
+                        .add("started_at", TimestampType)
+                        .add("finished_at", TimestampType)
+                        .add("status", StringType)
+                        .add("spark_application_id", StringType)
+                        .add("tokens_processed", LongType));
+        register(
+                ROUTING_STATS,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("expert", IntegerType)
+                        .add("tokens", LongType)
+                        .add("top1_tokens", LongType)
+                        .add("gate_mass", DoubleType)
+                        .add("prob_mass", DoubleType)
+                        .add("frequency", DoubleType)
+                        .add("zero_activation_share", DoubleType)
+                        .add("output_norm_mean", DoubleType)
+                        .add("max_abs_output", DoubleType)
+                        .add("max_abs_dim", IntegerType));
+        register(
+                ROUTING_LAYER_STATS,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("tokens", LongType)
+                        .add("mean_entropy", DoubleType)
+                        .add("load_cv", DoubleType)
+                        .add("max_over_mean", DoubleType)
+                        .add("dead_experts", LongType)
+                        .add("mean_experts_per_token", DoubleType));
+        register(
+                COACTIVATION,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("expert_a", IntegerType)
+                        .add("expert_b", IntegerType)
+                        .add("tokens", LongType));
+        register(
+                LAYER_AFFINITY,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("expert", IntegerType)
+                        .add("next_expert", IntegerType)
+                        .add("tokens", LongType));
+        register(
+                EXPERT_LABELS,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("expert", IntegerType)
+                        .add("label", StringType)
+                        .add("tokens", LongType)
+                        .add("npmi", DoubleType));
+        register(
+                EXPERT_SIMILARITY,
+                V1_0,
+                table().add("layer", IntegerType)
+                        .add("expert_a", IntegerType)
+                        .add("expert_b", IntegerType)
+                        .add("output_cosine", DoubleType)
+                        .add("router_cosine", DoubleType));
+        register(
+                ROUTING_TRACE,
+                V1_0,
+                table().add("sequence_id", LongType)
+                        .add("position", IntegerType)
+                        .add("layer", IntegerType)
+                        .add("experts", createArrayType(IntegerType))
+                        .add("gates", createArrayType(FloatType)));
+        register(
+                CACHE_REPLAY,
+                V1_0,
+                table().add("policy", StringType)
+                        .add("capacity", IntegerType)
+                        .add("layer", IntegerType)
+                        .add("lookups", LongType)
+                        .add("hits", LongType)
+                        .add("hit_rate", DoubleType));
+        register(
+                BENCHMARK_SCORES,
+                V1_0,
+                table().add("model_variant", StringType)
+                        .add("routing_policy", StringType)
+                        .add("task", StringType)
+                        .add("dataset", StringType)
+                        .add("metric", StringType)
+                        .add("filter", StringType)
+                        .add("value", DoubleType)
+                        .add("stderr", DoubleType)
+                        .add("n", LongType)
+                        .add("mean_experts_per_token", DoubleType)
+                        .add("tokens_per_second", DoubleType));
+        register(
+                EVAL_EXAMPLES,
+                V1_0,
+                table().add("model_variant", StringType)
+                        .add("routing_policy", StringType)
+                        .add("task", StringType)
+                        .add("example_id", StringType)
+                        .add("prediction", StringType)
+                        .add("target", StringType)
+                        .add("correct", BooleanType)
+                        .add("loglikelihoods", createArrayType(DoubleType)));
         // One row per (layer, target expert, source expert) for expert compression; for model
         // merging layer = target_expert = -1, source_expert is the model's index in the config and
         // source_model names it. permutation_digest is set only where a source's neurons were
         // permuted before merging (M-SMoE); parameters is the method's settings as JSON.
-        register(MERGE_PLANS, V1_0, table()
-                .add("method", StringType)
-                .add("layer", IntegerType)
-                .add("target_expert", IntegerType)
-                .add("source_expert", IntegerType)
-                .add("coefficient", DoubleType)
-                .add("source_model", StringType)
-                .add("permutation_digest", StringType)
-                .add("parameters", StringType));
-        register(COMPRESSION_REPORT, V1_0, table()
-                .add("method", StringType)
-                .add("experts_per_layer", IntegerType)
-                .add("average_expert_bits", DoubleType)
-                .add("domain", StringType)
-                .add("bits_per_byte", DoubleType)
-                .add("bits_per_byte_original", DoubleType)
-                .add("n", LongType)
-                .add("checkpoint", StringType));
+        register(
+                MERGE_PLANS,
+                V1_0,
+                table().add("method", StringType)
+                        .add("layer", IntegerType)
+                        .add("target_expert", IntegerType)
+                        .add("source_expert", IntegerType)
+                        .add("coefficient", DoubleType)
+                        .add("source_model", StringType)
+                        .add("permutation_digest", StringType)
+                        .add("parameters", StringType));
+        register(
+                COMPRESSION_REPORT,
+                V1_0,
+                table().add("method", StringType)
+                        .add("experts_per_layer", IntegerType)
+                        .add("average_expert_bits", DoubleType)
+                        .add("domain", StringType)
+                        .add("bits_per_byte", DoubleType)
+                        .add("bits_per_byte_original", DoubleType)
+                        .add("n", LongType)
+                        .add("checkpoint", StringType));
     }
 
-    private TableSchemas() {
-    }
+    private TableSchemas() {}
 
     /** The registered table called {@code name}; unknown names are bad input. */
     public static TableSchema get(String name) {

@@ -64,7 +64,8 @@ public final class Warehouse {
             FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
             Path qualified = fs.makeQualified(rootPath);
             if (isFile(fs, qualified)) {
-                throw new MoelabInputException("warehouse root " + qualified + " is a file; it must be a folder (or not exist yet)");
+                throw new MoelabInputException(
+                        "warehouse root " + qualified + " is a file; it must be a folder (or not exist yet)");
             }
             return new Warehouse(spark, fs, qualified);
         } catch (IOException e) {
@@ -108,7 +109,8 @@ public final class Warehouse {
             throw new UncheckedIOException("cannot read table " + table + " at " + dir, e);
         }
         // The registry schema, not inference: run ids such as "007" must stay strings.
-        Dataset<Row> rows = spark.read().schema(schema.schema())
+        Dataset<Row> rows = spark.read()
+                .schema(schema.schema())
                 .option("basePath", dir.toString())
                 .parquet(dir.toString());
         return rows.select(schema.columnNames().stream().map(Column::new).toArray(Column[]::new));
@@ -122,7 +124,8 @@ public final class Warehouse {
         Dataset<Row> succeeded = read(TableSchemas.RUNS)
                 .where(col("status").equalTo(lit(RunRecord.SUCCEEDED)))
                 .select(TableSchemas.RUN_ID);
-        return rows.join(succeeded, rows.col(TableSchemas.RUN_ID).equalTo(succeeded.col(TableSchemas.RUN_ID)), "left_semi");
+        return rows.join(
+                succeeded, rows.col(TableSchemas.RUN_ID).equalTo(succeeded.col(TableSchemas.RUN_ID)), "left_semi");
     }
 
     SparkSession spark() {

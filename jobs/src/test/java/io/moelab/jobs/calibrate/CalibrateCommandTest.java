@@ -10,6 +10,7 @@ import io.moelab.data.SequencingOptions;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.DatasetSource;
 import io.moelab.jobs.data.SerializableTokenizerFactory;
+import io.moelab.jobs.testing.LocalSpark;
 import io.moelab.jobs.testing.RunTables;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
-import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,23 +43,45 @@ class CalibrateCommandTest {
         return Path.of("").toAbsolutePath().getParent();
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private static Run calibrate(String... args) {
         return calibrateWith(MODEL, args);
     }
 
     private static String[] slice(Path warehouse, String runId, String master, int partitions) {
-        return new String[] {"--dataset", DATASET.toString(), "--id-column", "id", "--label-column", "label",
-                "--max-documents", "48", "--sequence-length", "128", "--batch-size", "4",
-                "--warehouse", warehouse.toString(), "--run-id", runId, "--master", master,
-                "--partitions", Integer.toString(partitions), "--trace-sample", "0.02", "--similarity-sample", "0.01"};
+        return new String[] {
+            "--dataset",
+            DATASET.toString(),
+            "--id-column",
+            "id",
+            "--label-column",
+            "label",
+            "--max-documents",
+            "48",
+            "--sequence-length",
+            "128",
+            "--batch-size",
+            "4",
+            "--warehouse",
+            warehouse.toString(),
+            "--run-id",
+            runId,
+            "--master",
+            master,
+            "--partitions",
+            Integer.toString(partitions),
+            "--trace-sample",
+            "0.02",
+            "--similarity-sample",
+            "0.01"
+        };
     }
 
     /** Every table of a run as sorted text rows without the run_id column. */
     private static Map<String, List<String>> tables(Path warehouse, String runId) {
-        SparkSession spark = LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
         try {
             return RunTables.read(spark, warehouse.toString(), runId);
         } finally {
@@ -76,20 +98,34 @@ class CalibrateCommandTest {
         assertEquals(0, seven.code(), seven.err());
         Map<String, List<String>> a = tables(warehouse, "one");
         Map<String, List<String>> b = tables(warehouse, "seven");
-        assertEquals(List.of("coactivation", "expert_labels", "expert_similarity", "layer_affinity", "routing_layer_stats",
-                "routing_stats", "routing_trace"), new ArrayList<>(a.keySet()));
+        assertEquals(
+                List.of(
+                        "coactivation",
+                        "expert_labels",
+                        "expert_similarity",
+                        "layer_affinity",
+                        "routing_layer_stats",
+                        "routing_stats",
+                        "routing_trace"),
+                new ArrayList<>(a.keySet()));
         assertEquals(a, b, "tables differ between local[1] x 1 partition and local[2] x 7 partitions");
         assertTrue(one.out().contains("run one:") && one.out().contains("top experts"), one.out());
 
         // The same count, computed directly: the same sequences, batched the same way, through the
         // model in this JVM, counted from the recorded routing (no statistics code involved).
-        SparkSession spark = LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("calibrate-test").master("local[1]").getOrCreate();
         Map<String, Long> direct = new HashMap<>();
         try {
-            DatasetOptions options = DatasetOptions.builder(DATASET.toString()).idColumn("id").labelColumn("label")
-                    .maxDocuments(48).build();
+            DatasetOptions options = DatasetOptions.builder(DATASET.toString())
+                    .idColumn("id")
+                    .labelColumn("label")
+                    .maxDocuments(48)
+                    .build();
             List<CalibrationSequence> sequences = new ArrayList<>(new DatasetSource(spark, options)
-                    .sequences(SerializableTokenizerFactory.forModel(MODEL.toString(), 256), 256,
+                    .sequences(
+                            SerializableTokenizerFactory.forModel(MODEL.toString(), 256),
+                            256,
                             SequencingOptions.forIds(SequencingOptions.Mode.PACK, 128, 2, 3))
                     .collect());
             sequences.sort(java.util.Comparator.comparingLong(CalibrationSequence::sequenceId));
@@ -97,7 +133,9 @@ class CalibrateCommandTest {
             for (int start = 0; start < sequences.size(); start += 4) {
                 List<CalibrationSequence> batch = sequences.subList(start, Math.min(start + 4, sequences.size()));
                 RoutingRecorder recorder = new RoutingRecorder();
-                model.forward(TokenBatch.of(batch.stream().map(CalibrationSequence::tokens).toArray(int[][]::new)),
+                model.forward(
+                        TokenBatch.of(
+                                batch.stream().map(CalibrationSequence::tokens).toArray(int[][]::new)),
                         ForwardOptions.builder().observe(recorder).build());
                 for (LayerRouting layer : recorder.layers()) {
                     for (int t = 0; t < layer.decision().tokens(); t++) {
@@ -108,10 +146,13 @@ class CalibrateCommandTest {
                 }
             }
             Map<String, Long> fromTable = new HashMap<>();
-            for (Row row : spark.read().parquet(warehouse.resolve("routing_stats/run_id=one").toString()).collectAsList()) {
+            for (Row row : spark.read()
+                    .parquet(warehouse.resolve("routing_stats/run_id=one").toString())
+                    .collectAsList()) {
                 long tokens = row.getLong(row.fieldIndex("tokens"));
                 if (tokens > 0) {
-                    fromTable.put(row.getInt(row.fieldIndex("layer")) + "/" + row.getInt(row.fieldIndex("expert")), tokens);
+                    fromTable.put(
+                            row.getInt(row.fieldIndex("layer")) + "/" + row.getInt(row.fieldIndex("expert")), tokens);
                 }
             }
             assertEquals(new TreeMap<>(direct), new TreeMap<>(fromTable));
@@ -134,13 +175,21 @@ class CalibrateCommandTest {
         Files.copy(MODEL.resolve("model.safetensors"), bigVocabModel.resolve("model.safetensors"));
         Files.writeString(bigVocabModel.resolve("config.json"), Files.readString(MODEL.resolve("config.json")));
         Files.writeString(bigVocabModel.resolve("tokenizer.json"), tokenizerWithVocab(300));
-        assertBadInput(calibrate("--dataset", dir.resolve("missing.jsonl").toString(), "--warehouse", warehouse.toString()), "missing.jsonl");
-        assertBadInput(calibrate("--dataset", DATASET.toString(), "--text-column", "body", "--warehouse", warehouse.toString()), "body");
+        assertBadInput(
+                calibrate("--dataset", dir.resolve("missing.jsonl").toString(), "--warehouse", warehouse.toString()),
+                "missing.jsonl");
+        assertBadInput(
+                calibrate(
+                        "--dataset", DATASET.toString(), "--text-column", "body", "--warehouse", warehouse.toString()),
+                "body");
         assertBadInput(calibrate("--dataset", numbers.toString(), "--warehouse", warehouse.toString()), "text");
         assertBadInput(calibrate("--dataset", empty.toString(), "--warehouse", warehouse.toString()), "empty.jsonl");
-        assertBadInput(calibrate("--dataset", notUtf8.toString(), "--format", "TEXT", "--warehouse", warehouse.toString()), "UTF-8");
+        assertBadInput(
+                calibrate("--dataset", notUtf8.toString(), "--format", "TEXT", "--warehouse", warehouse.toString()),
+                "UTF-8");
         assertBadInput(calibrate("--dataset", DATASET.toString(), "--warehouse", fileRoot.toString()), "a-file");
-        Run mismatch = calibrateWith(bigVocabModel, "--dataset", DATASET.toString(), "--warehouse", warehouse.toString());
+        Run mismatch =
+                calibrateWith(bigVocabModel, "--dataset", DATASET.toString(), "--warehouse", warehouse.toString());
         assertBadInput(mismatch, "vocab_size is 256");
         assertFalse(Files.exists(warehouse.resolve("runs")), "no table after bad input");
     }
@@ -150,7 +199,8 @@ class CalibrateCommandTest {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("calibrate", "--model", model.toString()));
         all.addAll(List.of(args));
-        int code = MoelabCli.execute(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int code =
+                MoelabCli.execute(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 

@@ -64,7 +64,8 @@ class S3aCalibrationIT {
     @BeforeAll
     static void startS3AndUpload() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        s3 = S3MockServer.start("moelab-calibrate-" + UUID.randomUUID().toString().substring(0, 8));
+        s3 = S3MockServer.start(
+                "moelab-calibrate-" + UUID.randomUUID().toString().substring(0, 8));
         s3a = s3.s3aSettings(ACCESS_KEY, SECRET_KEY);
         upload(MODEL, "models/trained-moe");
         upload(DATASET_FILE, "data/calibration-mix.jsonl");
@@ -96,7 +97,8 @@ class S3aCalibrationIT {
         Set<Path> stagedNow = staged();
         stagedNow.removeAll(stagedBefore);
         try {
-            assertEquals(1, ModelCache.executor().loads() - loadsBefore, "the driver and all tasks shared one loaded model");
+            assertEquals(
+                    1, ModelCache.executor().loads() - loadsBefore, "the driver and all tasks shared one loaded model");
             assertEquals(1, stagedNow.size(), "one staged copy of the model: " + stagedNow);
             assertSameFiles(MODEL, stagedNow.iterator().next());
         } finally {
@@ -106,8 +108,10 @@ class S3aCalibrationIT {
         }
         assertFalse(output.contains(SECRET_KEY), "the command printed the secret key");
 
-        Path localWarehouse = Path.of(System.getProperty("moelab.test.dir", "target")).toAbsolutePath()
-                .resolve("s3a-calibration-it-" + UUID.randomUUID()).resolve("warehouse");
+        Path localWarehouse = Path.of(System.getProperty("moelab.test.dir", "target"))
+                .toAbsolutePath()
+                .resolve("s3a-calibration-it-" + UUID.randomUUID())
+                .resolve("warehouse");
         start = System.nanoTime();
         calibrate(MODEL.toString(), DATASET_FILE.toString(), localWarehouse.toString(), "on-disk");
         System.out.printf("the same calibrate on local files: %d ms%n", millisSince(start));
@@ -116,11 +120,16 @@ class S3aCalibrationIT {
         try {
             start = System.nanoTime();
             Map<String, List<String>> fromS3 = RunTables.read(spark, warehouse, "on-s3");
-            assertTrue(fromS3.containsKey(TableSchemas.ROUTING_STATS), fromS3.keySet().toString());
-            assertEquals(RunTables.read(spark, localWarehouse.toString(), "on-disk"), fromS3,
+            assertTrue(
+                    fromS3.containsKey(TableSchemas.ROUTING_STATS),
+                    fromS3.keySet().toString());
+            assertEquals(
+                    RunTables.read(spark, localWarehouse.toString(), "on-disk"),
+                    fromS3,
                     "tables differ between the s3a and the local run");
 
-            List<Row> runs = Warehouse.open(spark, warehouse).read(TableSchemas.RUNS).collectAsList();
+            List<Row> runs =
+                    Warehouse.open(spark, warehouse).read(TableSchemas.RUNS).collectAsList();
             System.out.printf("read back from s3a and compared in %d ms%n", millisSince(start));
             assertEquals(1, runs.size());
             RunRecord run = RunRecord.fromRow(runs.get(0));
@@ -137,13 +146,34 @@ class S3aCalibrationIT {
 
     /** Runs {@code moelab calibrate} on {@code local[2]} over a small slice; returns what it printed. */
     private static String calibrate(String model, String dataset, String warehouse, String runId) {
-        List<String> args = List.of("calibrate", "--model", model, "--dataset", dataset,
-                "--id-column", "id", "--label-column", "label",
-                "--max-documents", "24", "--sequence-length", "128", "--batch-size", "4", "--partitions", "6",
-                "--warehouse", warehouse, "--run-id", runId, "--master", "local[2]");
+        List<String> args = List.of(
+                "calibrate",
+                "--model",
+                model,
+                "--dataset",
+                dataset,
+                "--id-column",
+                "id",
+                "--label-column",
+                "label",
+                "--max-documents",
+                "24",
+                "--sequence-length",
+                "128",
+                "--batch-size",
+                "4",
+                "--partitions",
+                "6",
+                "--warehouse",
+                warehouse,
+                "--run-id",
+                runId,
+                "--master",
+                "local[2]");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = MoelabCli.execute(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int code =
+                MoelabCli.execute(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         assertEquals(0, code, "calibrate " + String.join(" ", args) + ": " + err);
         return out + "\n" + err;
     }
@@ -164,7 +194,8 @@ class S3aCalibrationIT {
             }
             for (Path file : files) {
                 String target = Files.isDirectory(local) ? key + "/" + file.getFileName() : key;
-                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()),
+                fs.copyFromLocalFile(
+                        new org.apache.hadoop.fs.Path(file.toUri()),
                         new org.apache.hadoop.fs.Path(bucket.resolve(target)));
             }
         }
@@ -183,7 +214,8 @@ class S3aCalibrationIT {
     private static void assertSameFiles(Path expected, Path actual) throws IOException {
         assertEquals(fileNames(expected), fileNames(actual), "files of the staged model");
         for (String name : fileNames(expected)) {
-            assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), name);
+            assertArrayEquals(
+                    Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), name);
         }
     }
 

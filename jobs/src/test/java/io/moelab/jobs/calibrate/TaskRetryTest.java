@@ -8,6 +8,7 @@ import io.moelab.data.SequencingOptions;
 import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.jobs.data.DatasetSource;
 import io.moelab.jobs.data.SerializableTokenizerFactory;
+import io.moelab.jobs.testing.LocalSpark;
 import io.moelab.stats.StatsOptions;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -15,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.junit.jupiter.api.Test;
@@ -29,20 +29,29 @@ class TaskRetryTest {
 
     @Test
     void retriedTaskGivesTheSameStatistics() {
-        SparkSession spark = LocalSpark.builder("retry-test").master("local[2,3]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("retry-test").master("local[2,3]").getOrCreate();
         try {
             String model = ROOT.resolve("models/trained-moe").toString();
-            DatasetOptions data = DatasetOptions.builder(ROOT.resolve("datasets/calibration-mix").toString())
-                    .idColumn("id").labelColumn("label").maxDocuments(24).build();
+            DatasetOptions data = DatasetOptions.builder(
+                            ROOT.resolve("datasets/calibration-mix").toString())
+                    .idColumn("id")
+                    .labelColumn("label")
+                    .maxDocuments(24)
+                    .build();
             JavaRDD<CalibrationSequence> sequences = new DatasetSource(spark, data)
-                    .sequences(SerializableTokenizerFactory.forModel(model, 256), 256,
-                            SequencingOptions.forIds(SequencingOptions.Mode.PACK, 128, 2, 3)).cache();
+                    .sequences(
+                            SerializableTokenizerFactory.forModel(model, 256),
+                            256,
+                            SequencingOptions.forIds(SequencingOptions.Mode.PACK, 128, 2, 3))
+                    .cache();
             StatsOptions stats = new StatsOptions(true, true, true, 1e-6, true, 0, 0, 0);
-            CalibrationWorker worker = new CalibrationWorker(model,
-                    new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), stats);
+            CalibrationWorker worker = new CalibrationWorker(
+                    model, new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), stats);
 
             PartitionResult clean = CalibrationJob.routeAll(sequences, 4, 5, worker);
-            PartitionResult retried = CalibrationJob.routeAll(sequences, 4, 5, new FailsFirstAttemptOfPartition(worker, 2));
+            PartitionResult retried =
+                    CalibrationJob.routeAll(sequences, 4, 5, new FailsFirstAttemptOfPartition(worker, 2));
 
             assertEquals(1, FAILED_ATTEMPTS.get(), "partition 2's first attempt failed once");
             assertTrue(clean.tokens() > 0);
@@ -58,7 +67,8 @@ class TaskRetryTest {
     private record FailsFirstAttemptOfPartition(CalibrationWorker worker, int partition)
             implements FlatMapFunction<Iterator<Tuple2<Long, Iterable<CalibrationSequence>>>, PartitionResult> {
         @Override
-        public Iterator<PartitionResult> call(Iterator<Tuple2<Long, Iterable<CalibrationSequence>>> batches) throws Exception {
+        public Iterator<PartitionResult> call(Iterator<Tuple2<Long, Iterable<CalibrationSequence>>> batches)
+                throws Exception {
             TaskContext task = TaskContext.get();
             if (task.partitionId() == partition && task.attemptNumber() == 0) {
                 worker.call(java.util.List.of(batches.next()).iterator());

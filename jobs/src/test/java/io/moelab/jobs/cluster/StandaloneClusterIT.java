@@ -65,13 +65,17 @@ class StandaloneClusterIT {
 
     @BeforeAll
     static void startCluster() throws IOException, InterruptedException {
-        jobJar = Path.of(System.getProperty("moelab.jobs.jar", "target/moelab-jobs-0.1.0-SNAPSHOT.jar")).toAbsolutePath();
+        jobJar = Path.of(System.getProperty("moelab.jobs.jar", "target/moelab-jobs-0.1.0-SNAPSHOT.jar"))
+                .toAbsolutePath();
         assertTrue(Files.isRegularFile(jobJar), jobJar + " missing: run through `mvn verify`, which packages it first");
-        dir = Path.of(System.getProperty("moelab.test.dir", "target")).toAbsolutePath().resolve("cluster-it-" + UUID.randomUUID());
+        dir = Path.of(System.getProperty("moelab.test.dir", "target"))
+                .toAbsolutePath()
+                .resolve("cluster-it-" + UUID.randomUUID());
         long start = System.nanoTime();
         SparkDistribution spark = SparkDistribution.create(dir.resolve("spark-home"), PROJECT_ROOT);
         cluster = StandaloneCluster.start(spark, dir, 2, "1g");
-        System.out.printf("standalone cluster (%d Spark jars) up at %s in %d ms, under %s%n",
+        System.out.printf(
+                "standalone cluster (%d Spark jars) up at %s in %d ms, under %s%n",
                 spark.jarCount(), cluster.masterUrl(), millisSince(start), dir);
     }
 
@@ -83,12 +87,17 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void calibrateOnTwoExecutorsMatchesALocalRunAndLoadsTheModelOncePerExecutor() throws IOException, InterruptedException {
+    void calibrateOnTwoExecutorsMatchesALocalRunAndLoadsTheModelOncePerExecutor()
+            throws IOException, InterruptedException {
         Path clusterWarehouse = dir.resolve("warehouse-cluster");
         Path events = Files.createDirectories(dir.resolve("events"));
-        Submission submission = cluster.submit(SparkDistribution.nativeLibraryFlags(dir),
-                submitArgs(events, calibrateArgs(clusterWarehouse, "cluster")), SUBMIT_TIMEOUT);
-        System.out.printf("spark-submit finished with %d in %d ms%n", submission.exitCode(), submission.elapsed().toMillis());
+        Submission submission = cluster.submit(
+                SparkDistribution.nativeLibraryFlags(dir),
+                submitArgs(events, calibrateArgs(clusterWarehouse, "cluster")),
+                SUBMIT_TIMEOUT);
+        System.out.printf(
+                "spark-submit finished with %d in %d ms%n",
+                submission.exitCode(), submission.elapsed().toMillis());
         assertEquals(0, submission.exitCode(), submission.logTail(100));
 
         SparkEventLog eventLog = SparkEventLog.readOnly(events);
@@ -98,14 +107,18 @@ class StandaloneClusterIT {
         Map<String, Long> tasks = eventLog.successfulTasksPerExecutor(calibrationStages);
         System.out.println("calibration tasks per executor: " + tasks);
         assertEquals(eventLog.executorIds(), tasks.keySet(), "both executors ran the model: " + tasks);
-        assertEquals(PARTITIONS, tasks.values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(
+                PARTITIONS, tasks.values().stream().mapToLong(Long::longValue).sum());
 
         Map<String, Path> executorLogs = cluster.executorLogs(eventLog.applicationId());
         assertEquals(eventLog.executorIds(), executorLogs.keySet(), "executor logs under the workers' work folders");
         for (Map.Entry<String, Path> executor : executorLogs.entrySet()) {
             List<String> loads = modelLoads(executor.getValue());
-            assertEquals(1, loads.size(), "executor " + executor.getKey() + " ran " + tasks.get(executor.getKey())
-                    + " tasks and logged these loads: " + loads + " (log " + executor.getValue() + ")");
+            assertEquals(
+                    1,
+                    loads.size(),
+                    "executor " + executor.getKey() + " ran " + tasks.get(executor.getKey())
+                            + " tasks and logged these loads: " + loads + " (log " + executor.getValue() + ")");
             assertTrue(loads.get(0).contains("on cpu") && loads.get(0).contains("(load #1 in this JVM)"), loads.get(0));
         }
 
@@ -114,18 +127,31 @@ class StandaloneClusterIT {
         List<String> local = new ArrayList<>(calibrateArgs(localWarehouse, "local"));
         local.addAll(List.of("--master", "local[1]"));
         StringWriter err = new StringWriter();
-        int code = MoelabCli.execute(local.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        int code = MoelabCli.execute(
+                local.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         assertEquals(0, code, err.toString());
         System.out.printf("the same calibrate in-process on local[1]: %d ms%n", millisSince(localStart));
 
         SparkSession spark = LocalSpark.builder("StandaloneClusterIT").getOrCreate();
         try {
             Map<String, List<String>> onCluster = RunTables.read(spark, clusterWarehouse.toString(), "cluster");
-            assertTrue(onCluster.keySet().containsAll(List.of(TableSchemas.ROUTING_STATS, TableSchemas.ROUTING_LAYER_STATS,
-                    TableSchemas.COACTIVATION, TableSchemas.LAYER_AFFINITY, TableSchemas.EXPERT_LABELS)), onCluster.keySet().toString());
-            assertEquals(RunTables.read(spark, localWarehouse.toString(), "local"), onCluster,
+            assertTrue(
+                    onCluster
+                            .keySet()
+                            .containsAll(List.of(
+                                    TableSchemas.ROUTING_STATS,
+                                    TableSchemas.ROUTING_LAYER_STATS,
+                                    TableSchemas.COACTIVATION,
+                                    TableSchemas.LAYER_AFFINITY,
+                                    TableSchemas.EXPERT_LABELS)),
+                    onCluster.keySet().toString());
+            assertEquals(
+                    RunTables.read(spark, localWarehouse.toString(), "local"),
+                    onCluster,
                     "tables differ between the standalone cluster and local[1]");
-            List<Row> runs = Warehouse.open(spark, clusterWarehouse.toString()).read(TableSchemas.RUNS).collectAsList();
+            List<Row> runs = Warehouse.open(spark, clusterWarehouse.toString())
+                    .read(TableSchemas.RUNS)
+                    .collectAsList();
             assertEquals(1, runs.size());
             RunRecord run = RunRecord.fromRow(runs.get(0));
             assertEquals(RunRecord.SUCCEEDED, run.status());
@@ -137,11 +163,28 @@ class StandaloneClusterIT {
 
     /** The calibrate command line of both runs: a small slice of the bundled data in 6 partitions. */
     private static List<String> calibrateArgs(Path warehouse, String runId) {
-        return List.of("calibrate", "--model", MODEL.toString(), "--dataset", DATASET.toString(),
-                "--id-column", "id", "--label-column", "label",
-                "--max-documents", "24", "--sequence-length", "128", "--batch-size", "4",
-                "--partitions", Integer.toString(PARTITIONS),
-                "--warehouse", warehouse.toString(), "--run-id", runId);
+        return List.of(
+                "calibrate",
+                "--model",
+                MODEL.toString(),
+                "--dataset",
+                DATASET.toString(),
+                "--id-column",
+                "id",
+                "--label-column",
+                "label",
+                "--max-documents",
+                "24",
+                "--sequence-length",
+                "128",
+                "--batch-size",
+                "4",
+                "--partitions",
+                Integer.toString(PARTITIONS),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                runId);
     }
 
     /**
@@ -149,22 +192,40 @@ class StandaloneClusterIT {
      * have registered (or one could run every task), and an uncompressed event log in {@code events}.
      */
     private static List<String> submitArgs(Path events, List<String> jobArgs) {
-        String executorFlags = Stream.concat(SparkDistribution.moduleFlags().stream(),
-                SparkDistribution.nativeLibraryFlags(dir).stream()).collect(Collectors.joining(" "));
+        String executorFlags = Stream.concat(
+                        SparkDistribution.moduleFlags().stream(), SparkDistribution.nativeLibraryFlags(dir).stream())
+                .collect(Collectors.joining(" "));
         List<String> args = new ArrayList<>(List.of(
-                "--master", cluster.masterUrl(), "--deploy-mode", "client",
-                "--class", "io.moelab.cli.MoelabCli", "--name", "moelab-calibrate-cluster-it",
-                "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.memory=1g",
-                "--conf", "spark.executor.cores=1",
-                "--conf", "spark.cores.max=2",
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.executor.extraJavaOptions=" + executorFlags,
-                "--conf", "spark.eventLog.enabled=true",
-                "--conf", "spark.eventLog.compress=false",
-                "--conf", "spark.eventLog.dir=" + events.toUri(),
+                "--master",
+                cluster.masterUrl(),
+                "--deploy-mode",
+                "client",
+                "--class",
+                "io.moelab.cli.MoelabCli",
+                "--name",
+                "moelab-calibrate-cluster-it",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.executor.cores=1",
+                "--conf",
+                "spark.cores.max=2",
+                "--conf",
+                "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf",
+                "spark.executor.extraJavaOptions=" + executorFlags,
+                "--conf",
+                "spark.eventLog.enabled=true",
+                "--conf",
+                "spark.eventLog.compress=false",
+                "--conf",
+                "spark.eventLog.dir=" + events.toUri(),
                 jobJar.toString()));
         args.addAll(jobArgs);
         return args;
@@ -173,7 +234,8 @@ class StandaloneClusterIT {
     /** The lines of an executor log where ModelCache read {@link #MODEL} from disk. */
     private static List<String> modelLoads(Path executorLog) throws IOException {
         try (Stream<String> lines = Files.lines(executorLog)) {
-            return lines.filter(line -> line.contains("ModelCache: loaded model " + MODEL + " ")).collect(Collectors.toList());
+            return lines.filter(line -> line.contains("ModelCache: loaded model " + MODEL + " "))
+                    .collect(Collectors.toList());
         }
     }
 

@@ -31,15 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CompressCommandTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path MODEL = ROOT.resolve("models/trained-moe");
-    private static final String[] SMALL_CALIBRATION = {"--calibration-sequences", "8", "--sequence-length", "64",
-        "--master", "local[2]"};
+    private static final String[] SMALL_CALIBRATION = {
+        "--calibration-sequences", "8", "--sequence-length", "64", "--master", "local[2]"
+    };
 
     @TempDir
     static Path dir;
+
     static Path warehouse;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run cli(String... args) {
         StringWriter out = new StringWriter();
@@ -49,7 +50,8 @@ class CompressCommandTest {
     }
 
     static Run compress(String... args) {
-        List<String> full = new ArrayList<>(List.of("compress", "--model", MODEL.toString(), "--warehouse", warehouse.toString()));
+        List<String> full =
+                new ArrayList<>(List.of("compress", "--model", MODEL.toString(), "--warehouse", warehouse.toString()));
         full.addAll(List.of(args));
         full.addAll(List.of(SMALL_CALIBRATION));
         return cli(full.toArray(String[]::new));
@@ -59,13 +61,26 @@ class CompressCommandTest {
     static void calibrate() {
         System.setProperty("moelab.home", ROOT.toString()); // as bin/moelab sets it: the bundled calibration data
         warehouse = dir.resolve("warehouse");
-        Run run = cli("calibrate", "--model", MODEL.toString(), "--warehouse", warehouse.toString(), "--run-id", "stats",
-                "--max-documents", "40", "--sequence-length", "128", "--master", "local[2]");
+        Run run = cli(
+                "calibrate",
+                "--model",
+                MODEL.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "stats",
+                "--max-documents",
+                "40",
+                "--sequence-length",
+                "128",
+                "--master",
+                "local[2]");
         assertEquals(0, run.code(), run.err());
     }
 
     private static Map<String, List<String>> tables(String runId) {
-        SparkSession spark = LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
         try {
             return RunTables.read(spark, warehouse.toString(), runId);
         } finally {
@@ -76,8 +91,17 @@ class CompressCommandTest {
     @Test
     void compressWritesALoadableCheckpointAndItsMergePlan() throws Exception {
         Path out = dir.resolve("frequency-4");
-        Run run = compress("--stats", "stats", "--method", "frequency", "--target-experts", "4",
-                "--output", out.toString(), "--run-id", "freq");
+        Run run = compress(
+                "--stats",
+                "stats",
+                "--method",
+                "frequency",
+                "--target-experts",
+                "4",
+                "--output",
+                out.toString(),
+                "--run-id",
+                "freq");
         assertEquals(0, run.code(), run.err());
         MoeModel loaded = MoeModel.load(out);
         assertEquals(4, loaded.config().experts().numExperts());
@@ -87,15 +111,27 @@ class CompressCommandTest {
         assertTrue(plan.get(0).contains("frequency"), plan.get(0));
 
         // The kept experts are the 4 most selected of the stats run, per layer.
-        SparkSession spark = LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
         try {
-            List<Row> stats = Warehouse.open(spark, warehouse.toString()).read(TableSchemas.ROUTING_STATS)
-                    .where("run_id = 'stats' and layer = 2").orderBy(org.apache.spark.sql.functions.desc("tokens"),
-                            org.apache.spark.sql.functions.asc("expert")).collectAsList();
-            List<Row> kept = Warehouse.open(spark, warehouse.toString()).read(TableSchemas.MERGE_PLANS)
-                    .where("run_id = 'freq' and layer = 2").orderBy("source_expert").collectAsList();
-            List<Integer> expected = stats.subList(0, 4).stream().map(r -> r.<Integer>getAs("expert")).sorted().toList();
-            assertEquals(expected, kept.stream().map(r -> r.<Integer>getAs("source_expert")).toList());
+            List<Row> stats = Warehouse.open(spark, warehouse.toString())
+                    .read(TableSchemas.ROUTING_STATS)
+                    .where("run_id = 'stats' and layer = 2")
+                    .orderBy(
+                            org.apache.spark.sql.functions.desc("tokens"), org.apache.spark.sql.functions.asc("expert"))
+                    .collectAsList();
+            List<Row> kept = Warehouse.open(spark, warehouse.toString())
+                    .read(TableSchemas.MERGE_PLANS)
+                    .where("run_id = 'freq' and layer = 2")
+                    .orderBy("source_expert")
+                    .collectAsList();
+            List<Integer> expected = stats.subList(0, 4).stream()
+                    .map(r -> r.<Integer>getAs("expert"))
+                    .sorted()
+                    .toList();
+            assertEquals(
+                    expected,
+                    kept.stream().map(r -> r.<Integer>getAs("source_expert")).toList());
         } finally {
             spark.stop();
         }
@@ -104,7 +140,8 @@ class CompressCommandTest {
     @Test
     void badInputExitsTwoAndWritesNothing() {
         Path out = dir.resolve("bad");
-        Run tooMany = compress("--method", "frequency", "--target-experts", "8", "--output", out.toString(), "--run-id", "bad1");
+        Run tooMany = compress(
+                "--method", "frequency", "--target-experts", "8", "--output", out.toString(), "--run-id", "bad1");
         assertEquals(2, tooMany.code(), tooMany.err());
         assertTrue(tooMany.err().contains("--target-experts 8"), tooMany.err());
 
@@ -113,11 +150,13 @@ class CompressCommandTest {
         assertTrue(unknown.err().contains("unknown compression method 'magic'"), unknown.err());
 
         writeStatsOfAnotherModel("other-model", 16);
-        Run mismatch = compress("--stats", "other-model", "--method", "frequency", "--output", out.toString(), "--run-id", "bad3");
+        Run mismatch = compress(
+                "--stats", "other-model", "--method", "frequency", "--output", out.toString(), "--run-id", "bad3");
         assertEquals(2, mismatch.code(), mismatch.err());
         assertTrue(mismatch.err().contains("computed on another model"), mismatch.err());
 
-        Run missing = compress("--stats", "no-such-run", "--method", "frequency", "--output", out.toString(), "--run-id", "bad4");
+        Run missing = compress(
+                "--stats", "no-such-run", "--method", "frequency", "--output", out.toString(), "--run-id", "bad4");
         assertEquals(2, missing.code(), missing.err());
 
         assertFalse(Files.exists(out), "no checkpoint");
@@ -129,16 +168,38 @@ class CompressCommandTest {
     @Test
     void reportHasBitsPerBytePerDomainForEveryMethod() throws Exception {
         Path root = dir.resolve("report");
-        Run run = cli("compress-report", "--model", MODEL.toString(), "--warehouse", warehouse.toString(),
-                "--stats", "stats", "--methods", "frequency,random", "--output-root", root.toString(), "--limit", "3",
-                "--run-id", "report", "--calibration-sequences", "8", "--sequence-length", "64", "--master", "local[2]");
+        Run run = cli(
+                "compress-report",
+                "--model",
+                MODEL.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--stats",
+                "stats",
+                "--methods",
+                "frequency,random",
+                "--output-root",
+                root.toString(),
+                "--limit",
+                "3",
+                "--run-id",
+                "report",
+                "--calibration-sequences",
+                "8",
+                "--sequence-length",
+                "64",
+                "--master",
+                "local[2]");
         assertEquals(0, run.code(), run.err());
         List<String> report = tables("report").get(TableSchemas.COMPRESSION_REPORT);
         assertEquals(2 * 4, report.size(), String.valueOf(report));
-        SparkSession spark = LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
         try {
-            for (Row row : Warehouse.open(spark, warehouse.toString()).read(TableSchemas.COMPRESSION_REPORT)
-                    .where("run_id = 'report'").collectAsList()) {
+            for (Row row : Warehouse.open(spark, warehouse.toString())
+                    .read(TableSchemas.COMPRESSION_REPORT)
+                    .where("run_id = 'report'")
+                    .collectAsList()) {
                 double bpb = row.getAs("bits_per_byte");
                 double original = row.getAs("bits_per_byte_original");
                 assertTrue(bpb > 0 && original > 0 && bpb != original, row.toString());
@@ -152,7 +213,8 @@ class CompressCommandTest {
     }
 
     private static void writeStatsOfAnotherModel(String runId, int experts) {
-        SparkSession spark = LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("compress-test").master("local[1]").getOrCreate();
         try {
             Warehouse w = Warehouse.open(spark, warehouse.toString());
             List<Row> rows = new ArrayList<>();
@@ -162,14 +224,21 @@ class CompressCommandTest {
                 }
             }
             try (RunCommit commit = w.begin(runId)) {
-                commit.stage(TableSchemas.ROUTING_STATS,
-                        spark.createDataFrame(rows, TableSchemas.get(TableSchemas.ROUTING_STATS).schema()));
-                commit.commit(RunRecord.builder(runId, "calibrate").config("{}").startedAt(Instant.now())
-                        .finishedAt(Instant.now()).status(RunRecord.SUCCEEDED).tokensProcessed(10L).build());
+                commit.stage(
+                        TableSchemas.ROUTING_STATS,
+                        spark.createDataFrame(
+                                rows,
+                                TableSchemas.get(TableSchemas.ROUTING_STATS).schema()));
+                commit.commit(RunRecord.builder(runId, "calibrate")
+                        .config("{}")
+                        .startedAt(Instant.now())
+                        .finishedAt(Instant.now())
+                        .status(RunRecord.SUCCEEDED)
+                        .tokensProcessed(10L)
+                        .build());
             }
         } finally {
             spark.stop();
         }
     }
-
 }

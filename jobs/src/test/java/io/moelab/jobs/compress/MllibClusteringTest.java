@@ -14,7 +14,8 @@ class MllibClusteringTest {
         // Points 1 and 3 are equal (experts with identical outputs): each keeps its own label.
         double[][] points = {{0, 0, 1}, {5, 5, 5}, {0.1, 0, 1}, {5, 5, 5}, {9, -9, 0}, {0, 0.1, 1.1}};
         int[] expected = {0, 1, 0, 1, 2, 0};
-        SparkSession spark = LocalSpark.builder("mllib-clustering-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("mllib-clustering-test").master("local[1]").getOrCreate();
         try {
             assertArrayEquals(expected, new MllibClustering().cluster(points, 3, 5));
         } finally {

@@ -64,7 +64,9 @@ class DatasetFilesTest {
     void normaliseMakesHadoopAndSparkFileUrisEqual() {
         assertEquals("file:///x/y.jsonl", DatasetFiles.normalise(new org.apache.hadoop.fs.Path("file:/x/y.jsonl")));
         assertEquals("file:///x/y.jsonl", DatasetFiles.normalise(new org.apache.hadoop.fs.Path("file:///x/y.jsonl")));
-        assertEquals("s3a://bucket/x/y.jsonl", DatasetFiles.normalise(new org.apache.hadoop.fs.Path("s3a://bucket/x/y.jsonl")));
+        assertEquals(
+                "s3a://bucket/x/y.jsonl",
+                DatasetFiles.normalise(new org.apache.hadoop.fs.Path("s3a://bucket/x/y.jsonl")));
     }
 
     @Test
@@ -78,7 +80,9 @@ class DatasetFilesTest {
         assertEquals(Format.JSONL, files.format());
         assertEquals("a.jsonl", prefixOf(files, a));
         assertEquals("sub/b.jsonl.gz", prefixOf(files, b));
-        assertThrows(IllegalStateException.class, () -> prefixOf(files, tmp.resolve("data/CARD.md")),
+        assertThrows(
+                IllegalStateException.class,
+                () -> prefixOf(files, tmp.resolve("data/CARD.md")),
                 "files without the format's extension are not read");
         assertThrows(IllegalStateException.class, () -> prefixOf(files, tmp.resolve("data/_SUCCESS")));
     }
@@ -87,12 +91,15 @@ class DatasetFilesTest {
     void aGivenFormatUnderADirectoryWithoutItsExtensionReadsEveryFile() throws IOException {
         Path csv = write("plain/a.csv", "x\n");
         Path md = write("plain/b.md", "y\n");
-        DatasetFiles files = list(DatasetOptions.builder(tmp.resolve("plain").toString()).format(Format.TEXT));
+        DatasetFiles files =
+                list(DatasetOptions.builder(tmp.resolve("plain").toString()).format(Format.TEXT));
         assertEquals(Format.TEXT, files.format());
         assertEquals("a.csv", prefixOf(files, csv));
         assertEquals("b.md", prefixOf(files, md));
-        assertContains(error(DatasetOptions.builder(tmp.resolve("plain").toString())),
-                "no file with a data extension", "give the format");
+        assertContains(
+                error(DatasetOptions.builder(tmp.resolve("plain").toString())),
+                "no file with a data extension",
+                "give the format");
     }
 
     @Test
@@ -109,22 +116,30 @@ class DatasetFilesTest {
     @Test
     void aFileNamedDirectlyNeedsADataExtensionUnderAuto() throws IOException {
         Path csv = write("named/data.csv", "text\n");
-        assertContains(error(DatasetOptions.builder(csv.toString())), "data.csv", "cannot tell the format from the file name");
-        assertEquals(Format.TEXT, list(DatasetOptions.builder(csv.toString()).format(Format.TEXT)).format());
+        assertContains(
+                error(DatasetOptions.builder(csv.toString())), "data.csv", "cannot tell the format from the file name");
+        assertEquals(
+                Format.TEXT,
+                list(DatasetOptions.builder(csv.toString()).format(Format.TEXT)).format());
     }
 
     @Test
     void severalFormatsAreAnError() throws IOException {
         write("mixed/a.jsonl", "{}\n");
         write("mixed/b.txt", "x\n");
-        assertContains(error(DatasetOptions.builder(tmp.resolve("mixed").toString())), "files of several formats",
-                "JSONL", "TEXT");
+        assertContains(
+                error(DatasetOptions.builder(tmp.resolve("mixed").toString())),
+                "files of several formats",
+                "JSONL",
+                "TEXT");
     }
 
     @Test
     void missingPathAndEmptyDirectory() throws IOException {
-        assertContains(error(DatasetOptions.builder(tmp.resolve("nope.jsonl").toString())),
-                "dataset path not found: ", "nope.jsonl");
+        assertContains(
+                error(DatasetOptions.builder(tmp.resolve("nope.jsonl").toString())),
+                "dataset path not found: ",
+                "nope.jsonl");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         write("empty/_SUCCESS", "");
         assertContains(error(DatasetOptions.builder(empty.toString())), "no data files in this directory");
@@ -134,7 +149,8 @@ class DatasetFilesTest {
     void derivedIdsMustNotCollideAcrossDatasetPaths() throws IOException {
         write("left/data.jsonl", "{}\n");
         write("right/data.jsonl", "{}\n");
-        DatasetOptions.Builder both = DatasetOptions.builder(tmp.resolve("left").toString(), tmp.resolve("right").toString());
+        DatasetOptions.Builder both = DatasetOptions.builder(
+                tmp.resolve("left").toString(), tmp.resolve("right").toString());
         assertContains(error(both), "would both get document ids 'data.jsonl:<row>'", "give an id column");
         list(both.idColumn("id")); // ids from a column: the prefixes are never used
     }

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** DatasetSource over the bundled calibration-mix and tiny temporary files, on a local[2] Spark. */
 class DatasetSourceTest {
-    private static final String MIX = Path.of("../datasets/calibration-mix").toAbsolutePath().normalize().toString();
+    private static final String MIX =
+            Path.of("../datasets/calibration-mix").toAbsolutePath().normalize().toString();
     private static final SerializableTokenizerFactory BYTES = ByteTokenizer::new;
     private static final SequencingOptions PACK_128 = SequencingOptions.forIds(Mode.PACK, 128, 2, 3);
 
@@ -51,7 +52,9 @@ class DatasetSourceTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = SparkSession.builder().master("local[2]").appName("DatasetSourceTest")
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("DatasetSourceTest")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.default.parallelism", "2")
@@ -100,7 +103,8 @@ class DatasetSourceTest {
     void readsTheBundledJsonlWithIdsAndLabels() {
         List<Document> all = docs(mix().build());
         assertEquals(400, all.size());
-        Map<String, Long> perLabel = all.stream().collect(Collectors.groupingBy(Document::label, Collectors.counting()));
+        Map<String, Long> perLabel =
+                all.stream().collect(Collectors.groupingBy(Document::label, Collectors.counting()));
         assertEquals(Map.of("scripture", 100L, "code", 100L, "dictionary", 100L, "arithmetic", 100L), perLabel);
         assertTrue(all.stream().anyMatch(d -> d.id().equals("code-train-00017")));
         // documents() is the seed's global order
@@ -110,9 +114,18 @@ class DatasetSourceTest {
     @Test
     void readsParquet() {
         Path out = tmp.resolve("mix-parquet");
-        spark.read().json(MIX).where("label IN ('code', 'arithmetic')").repartition(3).write().parquet(out.toString());
-        List<Document> fromParquet = docs(DatasetOptions.builder(out.toString()).idColumn("id").labelColumn("label").build());
-        List<Document> fromJsonl = docs(mix().filter("label IN ('code', 'arithmetic')").build());
+        spark.read()
+                .json(MIX)
+                .where("label IN ('code', 'arithmetic')")
+                .repartition(3)
+                .write()
+                .parquet(out.toString());
+        List<Document> fromParquet = docs(DatasetOptions.builder(out.toString())
+                .idColumn("id")
+                .labelColumn("label")
+                .build());
+        List<Document> fromJsonl =
+                docs(mix().filter("label IN ('code', 'arithmetic')").build());
         assertEquals(200, fromParquet.size());
         assertEquals(fromJsonl, fromParquet);
     }
@@ -122,24 +135,33 @@ class DatasetSourceTest {
         Path file = write("notes.txt", "first line\n\nthird line\nfourth\n");
         List<Document> lines = docs(DatasetOptions.builder(file.toString()).build());
         Map<String, String> byId = lines.stream().collect(Collectors.toMap(Document::id, Document::text));
-        assertEquals(Map.of("notes.txt:0", "first line", "notes.txt:2", "third line", "notes.txt:3", "fourth"), byId,
+        assertEquals(
+                Map.of("notes.txt:0", "first line", "notes.txt:2", "third line", "notes.txt:3", "fourth"),
+                byId,
                 "ids are file:line (0-based); the empty line is no document");
         assertNull(lines.get(0).label());
 
         Path dir = file.getParent();
         Files.writeString(dir.resolve("other.txt"), "a whole\nfile\n");
-        List<Document> whole = docs(DatasetOptions.builder(dir.toString()).textMode(TextMode.FILE).build());
+        List<Document> whole = docs(
+                DatasetOptions.builder(dir.toString()).textMode(TextMode.FILE).build());
         Map<String, String> files = whole.stream().collect(Collectors.toMap(Document::id, Document::text));
         assertEquals(Map.of("notes.txt", "first line\n\nthird line\nfourth\n", "other.txt", "a whole\nfile\n"), files);
     }
 
     @Test
     void splitColumnSelectsRows() throws IOException {
-        Path file = write("s.jsonl", "{\"text\":\"a\",\"split\":\"train\"}\n{\"text\":\"b\",\"split\":\"test\"}\n"
-                + "{\"text\":\"c\",\"split\":\"train\"}\n");
-        List<Document> train = docs(DatasetOptions.builder(file.toString()).split("train").build());
-        assertEquals(List.of("a", "c"), train.stream().map(Document::text).sorted().toList());
-        assertEquals(List.of("s.jsonl:0", "s.jsonl:2"), train.stream().map(Document::id).sorted().toList(),
+        Path file = write(
+                "s.jsonl",
+                "{\"text\":\"a\",\"split\":\"train\"}\n{\"text\":\"b\",\"split\":\"test\"}\n"
+                        + "{\"text\":\"c\",\"split\":\"train\"}\n");
+        List<Document> train =
+                docs(DatasetOptions.builder(file.toString()).split("train").build());
+        assertEquals(
+                List.of("a", "c"), train.stream().map(Document::text).sorted().toList());
+        assertEquals(
+                List.of("s.jsonl:0", "s.jsonl:2"),
+                train.stream().map(Document::id).sorted().toList(),
                 "row indices are counted before the split filter");
     }
 
@@ -149,7 +171,9 @@ class DatasetSourceTest {
     void derivedIdsDoNotDependOnFileSplits() throws IOException {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < 300; i++) {
-            jsonl.append("{\"text\":\"document number ").append(i).append(" with some padding text to make the file longer\"}\n");
+            jsonl.append("{\"text\":\"document number ")
+                    .append(i)
+                    .append(" with some padding text to make the file longer\"}\n");
         }
         Path file = write("big.jsonl", jsonl.toString());
         DatasetOptions options = DatasetOptions.builder(file.toString()).build();
@@ -157,13 +181,16 @@ class DatasetSourceTest {
         String before = spark.conf().get("spark.sql.files.maxPartitionBytes");
         spark.conf().set("spark.sql.files.maxPartitionBytes", "2048");
         try {
-            assertTrue(spark.read().json(file.toString()).javaRDD().getNumPartitions() > 5, "the file is read in many splits");
+            assertTrue(
+                    spark.read().json(file.toString()).javaRDD().getNumPartitions() > 5,
+                    "the file is read in many splits");
             assertEquals(oneSplit, idToText(docs(options)));
         } finally {
             spark.conf().set("spark.sql.files.maxPartitionBytes", before);
         }
         assertEquals(300, oneSplit.size());
-        assertEquals("document number 123 with some padding text to make the file longer", oneSplit.get("big.jsonl:123"));
+        assertEquals(
+                "document number 123 with some padding text to make the file longer", oneSplit.get("big.jsonl:123"));
     }
 
     private static Map<String, String> idToText(List<Document> docs) {
@@ -174,8 +201,11 @@ class DatasetSourceTest {
     void sequencesAreTheSameForOneOrSevenPartitions() {
         JavaRDD<Document> docs = new DatasetSource(spark, mix().build()).documents();
         for (SequencingOptions seq : List.of(PACK_128, SequencingOptions.forIds(Mode.WHOLE, 256, 2, 3))) {
-            List<CalibrationSequence> one = DistributedSequencer.sequences(docs.coalesce(1), 11, 40_000, BYTES, seq).collect();
-            List<CalibrationSequence> seven = DistributedSequencer.sequences(docs.repartition(7), 11, 40_000, BYTES, seq).collect();
+            List<CalibrationSequence> one = DistributedSequencer.sequences(docs.coalesce(1), 11, 40_000, BYTES, seq)
+                    .collect();
+            List<CalibrationSequence> seven = DistributedSequencer.sequences(
+                            docs.repartition(7), 11, 40_000, BYTES, seq)
+                    .collect();
             assertFalse(one.isEmpty());
             assertEquals(sorted(one), sorted(seven), seq.mode().toString());
             assertEquals(one, seven, "already sorted by sequence id");
@@ -190,13 +220,17 @@ class DatasetSourceTest {
     }
 
     private static List<CalibrationSequence> sorted(List<CalibrationSequence> s) {
-        return s.stream().sorted(Comparator.comparingLong(CalibrationSequence::sequenceId)).toList();
+        return s.stream()
+                .sorted(Comparator.comparingLong(CalibrationSequence::sequenceId))
+                .toList();
     }
 
     @Test
     void packGivesExactBlocksWithBosAndTheTokenCap() {
-        DatasetSource source = new DatasetSource(spark, mix().maxTokens(50 * 128).seed(3).build());
-        List<CalibrationSequence> blocks = source.sequences(BYTES, 256, PACK_128).collect();
+        DatasetSource source =
+                new DatasetSource(spark, mix().maxTokens(50 * 128).seed(3).build());
+        List<CalibrationSequence> blocks =
+                source.sequences(BYTES, 256, PACK_128).collect();
         assertEquals(50, blocks.size());
         for (int i = 0; i < blocks.size(); i++) {
             CalibrationSequence b = blocks.get(i);
@@ -215,23 +249,32 @@ class DatasetSourceTest {
         List<Document> c = docs(mix().maxDocuments(20).seed(6).build());
         assertEquals(20, a.size());
         assertEquals(a, b);
-        assertNotEquals(a.stream().map(Document::id).sorted().toList(), c.stream().map(Document::id).sorted().toList());
+        assertNotEquals(
+                a.stream().map(Document::id).sorted().toList(),
+                c.stream().map(Document::id).sorted().toList());
         List<Document> all = docs(mix().build());
         assertEquals(new DocumentSampler(5).sample(all, 20), a, "the smallest keys of the whole dataset");
 
-        List<CalibrationSequence> s1 = new DatasetSource(spark, mix().seed(5).maxTokens(20 * 128).build())
-                .sequences(BYTES, 256, PACK_128).collect();
-        List<CalibrationSequence> s2 = new DatasetSource(spark, mix().seed(5).maxTokens(20 * 128).build())
-                .sequences(BYTES, 256, PACK_128).collect();
-        List<CalibrationSequence> s3 = new DatasetSource(spark, mix().seed(6).maxTokens(20 * 128).build())
-                .sequences(BYTES, 256, PACK_128).collect();
+        List<CalibrationSequence> s1 = new DatasetSource(
+                        spark, mix().seed(5).maxTokens(20 * 128).build())
+                .sequences(BYTES, 256, PACK_128)
+                .collect();
+        List<CalibrationSequence> s2 = new DatasetSource(
+                        spark, mix().seed(5).maxTokens(20 * 128).build())
+                .sequences(BYTES, 256, PACK_128)
+                .collect();
+        List<CalibrationSequence> s3 = new DatasetSource(
+                        spark, mix().seed(6).maxTokens(20 * 128).build())
+                .sequences(BYTES, 256, PACK_128)
+                .collect();
         assertEquals(s1, s2);
         assertNotEquals(s1, s3);
     }
 
     @Test
     void murmur3AgreesWithCommonsCodec() {
-        for (String s : List.of("", "a", "hello", "code-train-00017", "exactly16bytes!!", "a longer id, thirty-one bytes..")) {
+        for (String s :
+                List.of("", "a", "hello", "code-train-00017", "exactly16bytes!!", "a longer id, thirty-one bytes..")) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             assertEquals(MurmurHash3.hash128x64(b, 0, b.length, 0)[0], Murmur3.hash64(b, 0), s);
         }
@@ -241,7 +284,8 @@ class DatasetSourceTest {
 
     @Test
     void missingFile() {
-        MoelabInputException e = bad(DatasetOptions.builder(tmp.resolve("nope.jsonl").toString()).build());
+        MoelabInputException e =
+                bad(DatasetOptions.builder(tmp.resolve("nope.jsonl").toString()).build());
         assertContains(e.getMessage(), "dataset path not found", "nope.jsonl");
     }
 
@@ -249,25 +293,38 @@ class DatasetSourceTest {
     void missingColumnListsTheColumns() {
         MoelabInputException e = bad(mix().textColumn("body").build());
         assertContains(e.getMessage(), "no column 'body'", "text column", "columns: id, label, text");
-        assertContains(bad(DatasetOptions.builder(MIX).labelColumn("domain").build()).getMessage(),
-                "no column 'domain'", "label column");
+        assertContains(
+                bad(DatasetOptions.builder(MIX).labelColumn("domain").build()).getMessage(),
+                "no column 'domain'",
+                "label column");
         assertContains(bad(DatasetOptions.builder(MIX).split("train").build()).getMessage(), "no column 'split'");
     }
 
     @Test
     void wrongColumnType() throws IOException {
         Path file = write("n.jsonl", "{\"text\": 5}\n{\"text\": 7}\n");
-        assertContains(bad(DatasetOptions.builder(file.toString()).build()).getMessage(),
-                "n.jsonl", "text column 'text' is bigint, expected string");
+        assertContains(
+                bad(DatasetOptions.builder(file.toString()).build()).getMessage(),
+                "n.jsonl",
+                "text column 'text' is bigint, expected string");
     }
 
     @Test
     void emptyAfterFilterAndEmptyFile() throws IOException {
-        assertContains(bad(mix().filter("label = 'poetry'").build()).getMessage(),
+        assertContains(
+                bad(mix().filter("label = 'poetry'").build()).getMessage(),
                 "no documents after filter 'label = 'poetry''");
-        assertContains(bad(DatasetOptions.builder(write("empty.jsonl", "").toString()).build()).getMessage(), "no documents");
-        assertContains(bad(DatasetOptions.builder(write("empty.txt", "\n\n").toString()).build()).getMessage(), "no documents");
-        assertContains(bad(mix().filter("label = = 'x'").build()).getMessage(), "filter 'label = = 'x'' is not a valid");
+        assertContains(
+                bad(DatasetOptions.builder(write("empty.jsonl", "").toString()).build())
+                        .getMessage(),
+                "no documents");
+        assertContains(
+                bad(DatasetOptions.builder(write("empty.txt", "\n\n").toString())
+                                .build())
+                        .getMessage(),
+                "no documents");
+        assertContains(
+                bad(mix().filter("label = = 'x'").build()).getMessage(), "filter 'label = = 'x'' is not a valid");
     }
 
     @Test
@@ -278,7 +335,9 @@ class DatasetSourceTest {
         assertContains(e.getMessage(), "latin1.txt", "not valid UTF-8", "byte 0xE9 at byte offset 14 (line 2)");
         // a literal U+FFFD is valid text
         Path literal = write("literal.txt", "a \uFFFD is fine\n");
-        assertEquals("a \uFFFD is fine", docs(DatasetOptions.builder(literal.toString()).build()).get(0).text());
+        assertEquals(
+                "a \uFFFD is fine",
+                docs(DatasetOptions.builder(literal.toString()).build()).get(0).text());
     }
 
     @Test
@@ -289,31 +348,36 @@ class DatasetSourceTest {
         System.arraycopy(good, 0, all, 0, good.length);
         System.arraycopy(badLine, 0, all, good.length, badLine.length);
         Path file = write("latin1.jsonl", all);
-        MoelabInputException e = bad(DatasetOptions.builder(file.toString()).idColumn("id").build());
+        MoelabInputException e =
+                bad(DatasetOptions.builder(file.toString()).idColumn("id").build());
         assertContains(e.getMessage(), "latin1.jsonl", "not valid UTF-8", "byte 0xE9", "(line 2)");
     }
 
     @Test
     void malformedJsonLine() throws IOException {
         Path file = write("broken.jsonl", "{\"text\":\"ok\"}\n{\"text\": \n");
-        assertContains(bad(DatasetOptions.builder(file.toString()).build()).getMessage(), "broken.jsonl", "not a JSON object");
+        assertContains(
+                bad(DatasetOptions.builder(file.toString()).build()).getMessage(), "broken.jsonl", "not a JSON object");
     }
 
     @Test
     void duplicateIds() throws IOException {
         Path file = write("dup.jsonl", "{\"id\":\"x\",\"text\":\"a\"}\n{\"id\":\"x\",\"text\":\"b\"}\n");
-        assertContains(bad(DatasetOptions.builder(file.toString()).idColumn("id").build()).getMessage(),
+        assertContains(
+                bad(DatasetOptions.builder(file.toString()).idColumn("id").build())
+                        .getMessage(),
                 "duplicate value 'x'");
     }
 
     @Test
     void vocabularyMismatch() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
-                () -> DatasetSource.validateVocabulary(32_000, 256));
+        MoelabInputException e =
+                assertThrows(MoelabInputException.class, () -> DatasetSource.validateVocabulary(32_000, 256));
         assertContains(e.getMessage(), "32000 token ids", "vocab_size is 256");
         DatasetSource.validateVocabulary(256, 256);
         DatasetSource.validateVocabulary(250, 256);
-        MoelabInputException viaSequences = assertThrows(MoelabInputException.class,
+        MoelabInputException viaSequences = assertThrows(
+                MoelabInputException.class,
                 () -> new DatasetSource(spark, mix().build()).sequences(BYTES, 200, PACK_128));
         assertContains(viaSequences.getMessage(), "256 token ids", "vocab_size is 200");
     }
@@ -321,11 +385,16 @@ class DatasetSourceTest {
     @Test
     void formatFromExtension() throws IOException {
         Path file = write("data.csv", "text\nhello\n");
-        assertContains(bad(DatasetOptions.builder(file.toString()).build()).getMessage(),
-                "data.csv", "cannot tell the format");
-        List<Document> forced = docs(DatasetOptions.builder(file.toString()).format(Format.TEXT).build());
+        assertContains(
+                bad(DatasetOptions.builder(file.toString()).build()).getMessage(),
+                "data.csv",
+                "cannot tell the format");
+        List<Document> forced =
+                docs(DatasetOptions.builder(file.toString()).format(Format.TEXT).build());
         assertEquals(2, forced.size());
         Function<Document, String> id = Document::id;
-        assertEquals(List.of("data.csv:0", "data.csv:1"), forced.stream().map(id).sorted().toList());
+        assertEquals(
+                List.of("data.csv:0", "data.csv:1"),
+                forced.stream().map(id).sorted().toList());
     }
 }

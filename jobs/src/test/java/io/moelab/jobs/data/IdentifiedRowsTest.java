@@ -57,7 +57,8 @@ class IdentifiedRowsTest {
     /** Document id to the {@code text} column, over the kept rows. */
     private static Map<String, String> idToText(IdentifiedRows rows) {
         Map<String, String> out = new TreeMap<>();
-        for (Row r : rows.table().select(rows.documentId(), rows.table().col("text")).collectAsList()) {
+        for (Row r :
+                rows.table().select(rows.documentId(), rows.table().col("text")).collectAsList()) {
             out.put(r.getString(0), r.getString(1));
         }
         return out;
@@ -71,11 +72,15 @@ class IdentifiedRowsTest {
 
     @Test
     void keepsTheSourceColumnsAndIdentifiesEveryRowBeforeTheFilter() throws IOException {
-        Path file = write("r.jsonl", "{\"text\":\"a\",\"n\":1}\n\n{\"text\":\"b\",\"n\":2}\n{\"text\":\"c\",\"n\":3}\n");
+        Path file =
+                write("r.jsonl", "{\"text\":\"a\",\"n\":1}\n\n{\"text\":\"b\",\"n\":2}\n{\"text\":\"c\",\"n\":3}\n");
         IdentifiedRows rows = read(DatasetOptions.builder(file.toString()).filter("n <> 2"), List.of("text"));
-        assertEquals(List.of("n", "text", IdentifiedRows.FILE_COL, IdentifiedRows.BLOCK_COL, IdentifiedRows.ID_COL),
+        assertEquals(
+                List.of("n", "text", IdentifiedRows.FILE_COL, IdentifiedRows.BLOCK_COL, IdentifiedRows.ID_COL),
                 List.of(rows.table().schema().fieldNames()));
-        assertEquals(Map.of("r.jsonl:0", "a", "r.jsonl:2", "c"), idToText(rows),
+        assertEquals(
+                Map.of("r.jsonl:0", "a", "r.jsonl:2", "c"),
+                idToText(rows),
                 "blank lines are no records; the filter keeps the indices");
 
         IdentifiedRows byColumn = read(DatasetOptions.builder(file.toString()).idColumn("n"), List.of("text"));
@@ -85,8 +90,11 @@ class IdentifiedRowsTest {
     @Test
     void aBadJsonLineLeavesNoCorruptColumnBehindButIsAnError() throws IOException {
         Path file = write("j.jsonl", "{\"text\":\"a\"}\nnot json\n");
-        assertContains(assertThrows(MoelabInputException.class,
-                () -> read(DatasetOptions.builder(file.toString()), List.of("text"))).getMessage(),
+        assertContains(
+                assertThrows(
+                                MoelabInputException.class,
+                                () -> read(DatasetOptions.builder(file.toString()), List.of("text")))
+                        .getMessage(),
                 "j.jsonl: a line is not a JSON object");
     }
 
@@ -94,8 +102,11 @@ class IdentifiedRowsTest {
     void parquetTextIsNotCheckedForUtf8() {
         // U+FFFD is legitimate Parquet text, and a Parquet file is binary: its bytes get no strict UTF-8 look.
         Path parquet = tmp.resolve("fffd-parquet");
-        spark.createDataFrame(List.of(RowFactory.create("a \uFFFD b")),
-                new StructType().add("text", DataTypes.StringType)).coalesce(1).write().parquet(parquet.toString());
+        spark.createDataFrame(
+                        List.of(RowFactory.create("a \uFFFD b")), new StructType().add("text", DataTypes.StringType))
+                .coalesce(1)
+                .write()
+                .parquet(parquet.toString());
         Map<String, String> rows = idToText(read(DatasetOptions.builder(parquet.toString()), List.of("text")));
         assertEquals(List.of("a \uFFFD b"), List.copyOf(rows.values()));
         assertTrue(rows.keySet().iterator().next().matches("part-.*\\.parquet:0"), rows.toString());
@@ -104,10 +115,13 @@ class IdentifiedRowsTest {
     @Test
     void plainTextHasNoIdLabelOrSplitColumn() throws IOException {
         Path file = write("t.txt", "one\ntwo\n");
-        for (DatasetOptions.Builder options : List.of(DatasetOptions.builder(file.toString()).idColumn("id"),
+        for (DatasetOptions.Builder options : List.of(
+                DatasetOptions.builder(file.toString()).idColumn("id"),
                 DatasetOptions.builder(file.toString()).labelColumn("label"),
                 DatasetOptions.builder(file.toString()).split("train"))) {
-            assertContains(assertThrows(MoelabInputException.class, () -> read(options, List.of("text"))).getMessage(),
+            assertContains(
+                    assertThrows(MoelabInputException.class, () -> read(options, List.of("text")))
+                            .getMessage(),
                     "plain text has no columns, so no id, label or split column can be used");
         }
     }
@@ -115,8 +129,13 @@ class IdentifiedRowsTest {
     @Test
     void aNullIdNamesItsFile() throws IOException {
         Path file = write("nulls.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n{\"text\":\"y\"}\n");
-        assertContains(assertThrows(MoelabInputException.class,
-                () -> read(DatasetOptions.builder(file.toString()).idColumn("id"), List.of("text"))).getMessage(),
-                "id column has a null value (file ", "nulls.jsonl); every document needs an id");
+        assertContains(
+                assertThrows(
+                                MoelabInputException.class,
+                                () -> read(
+                                        DatasetOptions.builder(file.toString()).idColumn("id"), List.of("text")))
+                        .getMessage(),
+                "id column has a null value (file ",
+                "nulls.jsonl); every document needs an id");
     }
 }

@@ -52,7 +52,9 @@ class SeededOrderTest {
             List<Document> expected = new DocumentSampler(42).sample(docs, max);
             for (int partitions : new int[] {1, 2, 7}) {
                 JavaRDD<Document> rdd = jsc.parallelize(partitions == 2 ? shuffled : docs, partitions);
-                assertEquals(expected, SeededOrder.firstOf(rdd, Document::id, 42, max).collect(),
+                assertEquals(
+                        expected,
+                        SeededOrder.firstOf(rdd, Document::id, 42, max).collect(),
                         max + " documents from " + partitions + " partitions");
             }
         }
@@ -61,7 +63,8 @@ class SeededOrderTest {
     @Test
     void anotherSeedGivesAnotherSample() {
         JavaRDD<Document> rdd = jsc.parallelize(documents(200), 3);
-        assertNotEquals(SeededOrder.firstOf(rdd, Document::id, 1, 20).collect(),
+        assertNotEquals(
+                SeededOrder.firstOf(rdd, Document::id, 1, 20).collect(),
                 SeededOrder.firstOf(rdd, Document::id, 2, 20).collect());
     }
 
@@ -71,9 +74,11 @@ class SeededOrderTest {
         for (Document d : documents(50)) {
             rows.add(new TaskDocument(d.id(), Map.of("text", d.text())));
         }
-        List<String> expected = new DocumentSampler(7).sample(documents(50), 10).stream().map(Document::id).toList();
-        List<String> ids = SeededOrder.firstOf(jsc.parallelize(rows, 4), TaskDocument::id, 7, 10).collect()
-                .stream().map(TaskDocument::id).toList();
+        List<String> expected = new DocumentSampler(7)
+                .sample(documents(50), 10).stream().map(Document::id).toList();
+        List<String> ids = SeededOrder.firstOf(jsc.parallelize(rows, 4), TaskDocument::id, 7, 10).collect().stream()
+                .map(TaskDocument::id)
+                .toList();
         assertEquals(expected, ids);
     }
 }

@@ -36,9 +36,19 @@ class TaskDocumentsTest {
         spark = LocalSpark.builder("TaskDocumentsTest").getOrCreate();
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 6; i++) {
-            rows.append("{\"qid\":").append(100 + i).append(",\"question\":\"").append(i).append("+1\",")
-                    .append("\"choices\":[\"").append(i).append("\",\"").append(i + 1).append("\"],\"answer\":1,")
-                    .append("\"meta\":{\"source\":\"s").append(i).append("\",\"score\":0.5},\"ok\":true}\n");
+            rows.append("{\"qid\":")
+                    .append(100 + i)
+                    .append(",\"question\":\"")
+                    .append(i)
+                    .append("+1\",")
+                    .append("\"choices\":[\"")
+                    .append(i)
+                    .append("\",\"")
+                    .append(i + 1)
+                    .append("\"],\"answer\":1,")
+                    .append("\"meta\":{\"source\":\"s")
+                    .append(i)
+                    .append("\",\"score\":0.5},\"ok\":true}\n");
         }
         mc = write("mc.jsonl", rows.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -59,7 +69,8 @@ class TaskDocumentsTest {
     }
 
     private static String error(DatasetOptions.Builder options, String... required) {
-        return assertThrows(MoelabInputException.class, () -> read(options, required)).getMessage();
+        return assertThrows(MoelabInputException.class, () -> read(options, required))
+                .getMessage();
     }
 
     private static void assertContains(String message, String... parts) {
@@ -72,7 +83,8 @@ class TaskDocumentsTest {
     void everyColumnAsPlainJavaValuesWithDerivedIds() {
         List<TaskDocument> docs = new ArrayList<>(read(DatasetOptions.builder(mc.toString()), "question", "choices"));
         docs.sort(Comparator.comparing(TaskDocument::id));
-        assertEquals(List.of("mc.jsonl:0", "mc.jsonl:1", "mc.jsonl:2", "mc.jsonl:3", "mc.jsonl:4", "mc.jsonl:5"),
+        assertEquals(
+                List.of("mc.jsonl:0", "mc.jsonl:1", "mc.jsonl:2", "mc.jsonl:3", "mc.jsonl:4", "mc.jsonl:5"),
                 docs.stream().map(TaskDocument::id).toList());
         Map<String, Object> third = docs.get(2).fields();
         // Spark's JSON reader orders the columns (and struct fields) by name; internal columns stay out
@@ -87,28 +99,42 @@ class TaskDocumentsTest {
 
     @Test
     void anIdColumnGivesTheIdsAndTheSeedTheOrder() {
-        List<TaskDocument> docs = read(DatasetOptions.builder(mc.toString()).idColumn("qid").seed(9));
+        List<TaskDocument> docs =
+                read(DatasetOptions.builder(mc.toString()).idColumn("qid").seed(9));
         List<String> ids = docs.stream().map(TaskDocument::id).toList();
         assertEquals(Set.of("100", "101", "102", "103", "104", "105"), Set.copyOf(ids));
         DocumentSampler sampler = new DocumentSampler(9);
         assertEquals(ids.stream().sorted(Comparator.comparing(sampler::key)).toList(), ids);
-        assertEquals(102L, docs.stream().filter(d -> d.id().equals("102")).findFirst().orElseThrow().fields().get("qid"),
+        assertEquals(
+                102L,
+                docs.stream()
+                        .filter(d -> d.id().equals("102"))
+                        .findFirst()
+                        .orElseThrow()
+                        .fields()
+                        .get("qid"),
                 "the id column stays a field");
 
-        List<TaskDocument> three = read(DatasetOptions.builder(mc.toString()).idColumn("qid").seed(9).maxDocuments(3));
+        List<TaskDocument> three = read(
+                DatasetOptions.builder(mc.toString()).idColumn("qid").seed(9).maxDocuments(3));
         assertEquals(ids.subList(0, 3), three.stream().map(TaskDocument::id).toList());
     }
 
     @Test
     void aMissingColumnListsTheColumns() {
-        assertContains(error(DatasetOptions.builder(mc.toString()), "question", "label"),
+        assertContains(
+                error(DatasetOptions.builder(mc.toString()), "question", "label"),
                 "no column 'label' (the task reads it); columns: answer, choices, meta, ok, qid, question");
     }
 
     @Test
     void noRowsAfterTheFilter() {
-        assertContains(error(DatasetOptions.builder(mc.toString()).filter("answer > 5")), "mc.jsonl: no rows after filter 'answer > 5'");
-        assertEquals(2, read(DatasetOptions.builder(mc.toString()).filter("qid >= 104")).size());
+        assertContains(
+                error(DatasetOptions.builder(mc.toString()).filter("answer > 5")),
+                "mc.jsonl: no rows after filter 'answer > 5'");
+        assertEquals(
+                2,
+                read(DatasetOptions.builder(mc.toString()).filter("qid >= 104")).size());
     }
 
     @Test
@@ -119,12 +145,17 @@ class TaskDocumentsTest {
         System.arraycopy(good, 0, all, 0, good.length);
         System.arraycopy(bad, 0, all, good.length, bad.length);
         Path file = write("latin1.jsonl", all);
-        assertContains(error(DatasetOptions.builder(file.toString()), "question"), "latin1.jsonl", "not valid UTF-8", "(line 2)");
+        assertContains(
+                error(DatasetOptions.builder(file.toString()), "question"),
+                "latin1.jsonl",
+                "not valid UTF-8",
+                "(line 2)");
     }
 
     @Test
     void duplicateIdsAreAnError() throws IOException {
-        Path file = write("dup.jsonl", "{\"qid\":1,\"q\":\"a\"}\n{\"qid\":1,\"q\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+        Path file = write(
+                "dup.jsonl", "{\"qid\":1,\"q\":\"a\"}\n{\"qid\":1,\"q\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
         assertContains(error(DatasetOptions.builder(file.toString()).idColumn("qid")), "duplicate value '1' (2 rows)");
     }
 }

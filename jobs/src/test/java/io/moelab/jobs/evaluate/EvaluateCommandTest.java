@@ -31,8 +31,7 @@ class EvaluateCommandTest {
     private static final Path MODEL = ROOT.resolve("models/trained-moe");
     private static final Path BUNDLED = ROOT.resolve("tasks/bundled");
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run evaluate(String... args) {
         StringWriter out = new StringWriter();
@@ -45,10 +44,13 @@ class EvaluateCommandTest {
     }
 
     private static List<Row> table(Path warehouse, String table, String runId) {
-        SparkSession spark = LocalSpark.builder("evaluate-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("evaluate-test").master("local[1]").getOrCreate();
         try {
-            return Warehouse.open(spark, warehouse.toString()).read(table)
-                    .where(org.apache.spark.sql.functions.col("run_id").equalTo(runId)).collectAsList();
+            return Warehouse.open(spark, warehouse.toString())
+                    .read(table)
+                    .where(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
+                    .collectAsList();
         } finally {
             spark.stop();
         }
@@ -58,8 +60,10 @@ class EvaluateCommandTest {
     private static Map<String, Row> scores(Path warehouse, String runId) {
         Map<String, Row> out = new HashMap<>();
         for (Row r : table(warehouse, TableSchemas.BENCHMARK_SCORES, runId)) {
-            out.put(r.getAs("model_variant") + "|" + r.getAs("routing_policy") + "|" + r.getAs("task") + "|"
-                    + r.getAs("metric") + "," + r.getAs("filter"), r);
+            out.put(
+                    r.getAs("model_variant") + "|" + r.getAs("routing_policy") + "|" + r.getAs("task") + "|"
+                            + r.getAs("metric") + "," + r.getAs("filter"),
+                    r);
         }
         return out;
     }
@@ -67,8 +71,17 @@ class EvaluateCommandTest {
     @Test
     void bundledTasksReproduceTheModelCard(@TempDir Path dir) throws IOException {
         Path warehouse = dir.resolve("warehouse");
-        Run run = evaluate("--model", MODEL.toString(), "--tasks", BUNDLED.toString(), "--warehouse", warehouse.toString(),
-                "--run-id", "card", "--master", "local[2]");
+        Run run = evaluate(
+                "--model",
+                MODEL.toString(),
+                "--tasks",
+                BUNDLED.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "card",
+                "--master",
+                "local[2]");
         assertEquals(0, run.code(), run.err());
         Map<String, Row> scores = scores(warehouse, "card");
         double[][] card = {{0.975, 0.975}, {0.315, 0.450}, {0.760, 0.760}};
@@ -79,14 +92,27 @@ class EvaluateCommandTest {
             assertEquals(200L, acc.<Long>getAs("n"));
             assertEquals(2.0, acc.<Double>getAs("mean_experts_per_token"), 1e-12);
             assertTrue(acc.<Double>getAs("tokens_per_second") > 0);
-            assertEquals(card[t][1], scores.get("trained-moe|native|" + mc[t] + "|acc_norm,none").<Double>getAs("value"), 1e-9);
+            assertEquals(
+                    card[t][1],
+                    scores.get("trained-moe|native|" + mc[t] + "|acc_norm,none").<Double>getAs("value"),
+                    1e-9);
         }
-        Map<String, Double> bitsPerByte = Map.of("scripture", 1.6575, "code", 1.7376, "dictionary", 2.0816, "arithmetic", 1.8161);
-        bitsPerByte.forEach((domain, expected) -> assertEquals(expected,
-                scores.get("trained-moe|native|bpb-" + domain + "|bits_per_byte,none").<Double>getAs("value"), 1e-4, domain));
-        assertEquals(200 * 3 + 200 + 1200, table(warehouse, TableSchemas.EVAL_EXAMPLES, "card").size());
+        Map<String, Double> bitsPerByte =
+                Map.of("scripture", 1.6575, "code", 1.7376, "dictionary", 2.0816, "arithmetic", 1.8161);
+        bitsPerByte.forEach((domain, expected) -> assertEquals(
+                expected,
+                scores.get("trained-moe|native|bpb-" + domain + "|bits_per_byte,none")
+                        .<Double>getAs("value"),
+                1e-4,
+                domain));
+        assertEquals(
+                200 * 3 + 200 + 1200,
+                table(warehouse, TableSchemas.EVAL_EXAMPLES, "card").size());
 
-        JsonNode results = new ObjectMapper().readTree(warehouse.resolve("results/card/trained-moe/native/results.json").toFile());
+        JsonNode results = new ObjectMapper()
+                .readTree(warehouse
+                        .resolve("results/card/trained-moe/native/results.json")
+                        .toFile());
         assertEquals(0.975, results.at("/results/arith-mc/acc,none").asDouble(), 1e-9);
         assertTrue(results.at("/results/arith-mc/acc_stderr,none").isNumber());
         assertEquals(200, results.at("/n-samples/arith-mc/effective").asInt());
@@ -95,11 +121,27 @@ class EvaluateCommandTest {
     }
 
     private static String[] slice(Path warehouse, String runId, String master, int partitions, int batchTokens) {
-        return new String[] {"--model", MODEL.toString(), "--tasks",
-                BUNDLED.resolve("arith-mc.yaml") + "," + BUNDLED.resolve("bpb-code.yaml") + "," + BUNDLED.resolve("arith-gen.yaml"),
-                "--policies", "native,topk:k=1,topp:p=0.4,max=4,scmoe", "--limit", "24", "--warehouse", warehouse.toString(),
-                "--run-id", runId, "--master", master, "--partitions", Integer.toString(partitions),
-                "--max-batch-tokens", Integer.toString(batchTokens)};
+        return new String[] {
+            "--model",
+            MODEL.toString(),
+            "--tasks",
+            BUNDLED.resolve("arith-mc.yaml") + "," + BUNDLED.resolve("bpb-code.yaml") + ","
+                    + BUNDLED.resolve("arith-gen.yaml"),
+            "--policies",
+            "native,topk:k=1,topp:p=0.4,max=4,scmoe",
+            "--limit",
+            "24",
+            "--warehouse",
+            warehouse.toString(),
+            "--run-id",
+            runId,
+            "--master",
+            master,
+            "--partitions",
+            Integer.toString(partitions),
+            "--max-batch-tokens",
+            Integer.toString(batchTokens)
+        };
     }
 
     /**
@@ -116,13 +158,19 @@ class EvaluateCommandTest {
         assertEquals(0, three.code(), three.err());
         Run smallBatches = evaluate(slice(warehouse, "small", "local[2]", 3, 300));
         assertEquals(0, smallBatches.code(), smallBatches.err());
-        SparkSession spark = LocalSpark.builder("evaluate-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("evaluate-test").master("local[1]").getOrCreate();
         try {
             Map<String, List<String>> one = RunTables.read(spark, warehouse.toString(), "one");
             Map<String, List<String>> other = RunTables.read(spark, warehouse.toString(), "three");
             assertEquals(one.get(TableSchemas.EVAL_EXAMPLES), other.get(TableSchemas.EVAL_EXAMPLES));
-            assertEquals(one.get(TableSchemas.BENCHMARK_SCORES).stream().map(EvaluateCommandTest::withoutSpeed).toList(),
-                    other.get(TableSchemas.BENCHMARK_SCORES).stream().map(EvaluateCommandTest::withoutSpeed).toList());
+            assertEquals(
+                    one.get(TableSchemas.BENCHMARK_SCORES).stream()
+                            .map(EvaluateCommandTest::withoutSpeed)
+                            .toList(),
+                    other.get(TableSchemas.BENCHMARK_SCORES).stream()
+                            .map(EvaluateCommandTest::withoutSpeed)
+                            .toList());
         } finally {
             spark.stop();
         }
@@ -140,12 +188,19 @@ class EvaluateCommandTest {
             }
         }
         Map<String, Row> scores = scores(warehouse, "three");
-        assertEquals(2.0, scores.get("trained-moe|native|arith-mc|acc,none").<Double>getAs("mean_experts_per_token"), 1e-12);
-        assertEquals(1.0, scores.get("trained-moe|topk:k=1|arith-mc|acc,none").<Double>getAs("mean_experts_per_token"), 1e-12);
-        double topp = scores.get("trained-moe|topp:p=0.4,max=4|bpb-code|bits_per_byte,none").<Double>getAs("mean_experts_per_token");
+        assertEquals(
+                2.0, scores.get("trained-moe|native|arith-mc|acc,none").<Double>getAs("mean_experts_per_token"), 1e-12);
+        assertEquals(
+                1.0,
+                scores.get("trained-moe|topk:k=1|arith-mc|acc,none").<Double>getAs("mean_experts_per_token"),
+                1e-12);
+        double topp = scores.get("trained-moe|topp:p=0.4,max=4|bpb-code|bits_per_byte,none")
+                .<Double>getAs("mean_experts_per_token");
         assertTrue(topp >= 1.0 && topp <= 4.0, "topp experts per token " + topp);
         String scmoe = "scmoe:strong=topk:k=2,weak=rank:r=3,alpha=0.1,beta=0.5";
-        assertTrue(scores.containsKey("trained-moe|" + scmoe + "|arith-gen|exact_match,none"), scores.keySet().toString());
+        assertTrue(
+                scores.containsKey("trained-moe|" + scmoe + "|arith-gen|exact_match,none"),
+                scores.keySet().toString());
         assertFalse(scores.containsKey("trained-moe|" + scmoe + "|arith-mc|acc,none"));
     }
 
@@ -191,8 +246,15 @@ class EvaluateCommandTest {
 
     private static void assertRejected(Path dir, String expectedInMessage, String... args) {
         Path warehouse = dir.resolve("warehouse");
-        List<String> all = new ArrayList<>(List.of("--model", MODEL.toString(), "--warehouse", warehouse.toString(),
-                "--run-id", "bad", "--master", "local[1]"));
+        List<String> all = new ArrayList<>(List.of(
+                "--model",
+                MODEL.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "bad",
+                "--master",
+                "local[1]"));
         all.addAll(List.of(args));
         Run run = evaluate(all.toArray(String[]::new));
         assertEquals(2, run.code(), run.out() + run.err());
@@ -216,7 +278,8 @@ class EvaluateCommandTest {
 
     @Test
     void goldOutOfRangeIsRejected(@TempDir Path dir) throws IOException {
-        Path task = taskFile(dir, MC_TASK, MC_ROWS.replace("\"gold\": 0}\n{\"id\": \"b\"", "\"gold\": 5}\n{\"id\": \"b\""));
+        Path task =
+                taskFile(dir, MC_TASK, MC_ROWS.replace("\"gold\": 0}\n{\"id\": \"b\"", "\"gold\": 5}\n{\"id\": \"b\""));
         assertRejected(dir, "gold", "--tasks", task.toString());
     }
 
@@ -231,7 +294,13 @@ class EvaluateCommandTest {
         Path task = taskFile(dir, MC_TASK, MC_ROWS);
         assertRejected(dir, "9", "--tasks", task.toString(), "--policies", "mask:off=9/1");
         assertRejected(dir, "8", "--tasks", task.toString(), "--policies", "mask:off=1/8");
-        assertRejected(dir, "scmoe", "--tasks", task.toString(), "--policies", "scmoe:strong=topk:k=2,weak=rank:r=3,alpha=0.1,beta=0.5");
+        assertRejected(
+                dir,
+                "scmoe",
+                "--tasks",
+                task.toString(),
+                "--policies",
+                "scmoe:strong=topk:k=2,weak=rank:r=3,alpha=0.1,beta=0.5");
         assertRejected(dir, "valid", "--tasks", task.toString(), "--policies", "top-k:k=1");
     }
 }

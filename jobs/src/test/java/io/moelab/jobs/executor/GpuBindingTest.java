@@ -15,23 +15,29 @@ class GpuBindingTest {
     @Test
     void taskWithoutGpuRunsOnCpu() {
         assertEquals(OptionalInt.empty(), GpuBinding.assignedDevice(Map.of()));
-        assertEquals(OptionalInt.empty(), GpuBinding.assignedDevice(Map.of("gpu", new ResourceInformation("gpu", new String[0]))));
+        assertEquals(
+                OptionalInt.empty(),
+                GpuBinding.assignedDevice(Map.of("gpu", new ResourceInformation("gpu", new String[0]))));
         assertEquals("cpu", GpuBinding.deviceName(OptionalInt.empty()));
         GpuBinding.bind(OptionalInt.empty()); // nothing to do, no error on the CPU backend
     }
 
     @Test
     void taskUsesItsFirstGpuAddress() {
-        OptionalInt device = GpuBinding.assignedDevice(Map.of("gpu", new ResourceInformation("gpu", new String[] {"3", "1"})));
+        OptionalInt device =
+                GpuBinding.assignedDevice(Map.of("gpu", new ResourceInformation("gpu", new String[] {"3", "1"})));
         assertEquals(OptionalInt.of(3), device);
         assertEquals("cuda:3", GpuBinding.deviceName(device));
     }
 
     @Test
     void nonOrdinalAddressIsABadDiscoveryScript() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
-                () -> GpuBinding.assignedDevice(Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-8f3a"}))));
-        assertTrue(e.getMessage().contains("'GPU-8f3a'") && e.getMessage().contains("discovery script"), e.getMessage());
+        MoelabInputException e = assertThrows(
+                MoelabInputException.class,
+                () -> GpuBinding.assignedDevice(
+                        Map.of("gpu", new ResourceInformation("gpu", new String[] {"GPU-8f3a"}))));
+        assertTrue(
+                e.getMessage().contains("'GPU-8f3a'") && e.getMessage().contains("discovery script"), e.getMessage());
     }
 
     @Test

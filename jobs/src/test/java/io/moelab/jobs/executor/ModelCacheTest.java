@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.moelab.jobs.executor.ModelCache.ModelKey;
+import io.moelab.jobs.testing.LocalSpark;
 import io.moelab.model.MoeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
-import io.moelab.jobs.testing.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelCacheTest {
-    private static final Path MIXTRAL = Path.of(System.getProperty("moelab.shared", "../../shared"), "fixtures/hf/mixtral");
+    private static final Path MIXTRAL =
+            Path.of(System.getProperty("moelab.shared", "../../shared"), "fixtures/hf/mixtral");
 
     @Test
     void concurrentTasksAskingForOneModelLoadItOnce() throws Exception {
@@ -72,8 +73,12 @@ class ModelCacheTest {
         long before = ModelCache.executor().loads();
         SparkSession spark = LocalSpark.builder("model-cache-test").getOrCreate();
         try {
-            List<Integer> vocabularies = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(1, 2, 3, 4, 5, 6, 7), 7)
-                    .map(i -> ModelCache.executor().get(new ModelKey(uri, "float32", "cpu"), Path.of(uri)).config().vocabSize())
+            List<Integer> vocabularies = new JavaSparkContext(spark.sparkContext())
+                    .parallelize(List.of(1, 2, 3, 4, 5, 6, 7), 7)
+                    .map(i -> ModelCache.executor()
+                            .get(new ModelKey(uri, "float32", "cpu"), Path.of(uri))
+                            .config()
+                            .vocabSize())
                     .collect();
             assertEquals(List.of(256, 256, 256, 256, 256, 256, 256), vocabularies);
         } finally {

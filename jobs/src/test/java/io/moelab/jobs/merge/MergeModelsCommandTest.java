@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.cli.MoelabCli;
-import io.moelab.merge.MergeConfig;
 import io.moelab.jobs.testing.LocalSpark;
 import io.moelab.jobs.warehouse.TableSchemas;
 import io.moelab.jobs.warehouse.Warehouse;
+import io.moelab.merge.MergeConfig;
 import io.moelab.model.MoeModel;
-import io.moelab.moe.TokenBatch;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import io.moelab.model.checkpoint.TensorInfo;
+import io.moelab.moe.TokenBatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,20 +41,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MergeModelsCommandTest {
     private static final Path BASE = Path.of(System.getProperty("moelab.shared", "../../shared"), "fixtures/hf/mixtral")
-            .toAbsolutePath().normalize();
+            .toAbsolutePath()
+            .normalize();
 
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run mergeModels(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> full = new ArrayList<>(List.of("merge-models"));
         full.addAll(List.of(args));
-        int code = MoelabCli.execute(full.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int code =
+                MoelabCli.execute(full.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -73,7 +74,9 @@ class MergeModelsCommandTest {
                 for (int j = 0; j < values.length; j++) {
                     values[j] += (float) (0.02 * random.nextGaussian());
                 }
-                long[] shape = tensor.equals(reshaped) ? new long[] {2, values.length / 2} : base.info(tensor).shape();
+                long[] shape = tensor.equals(reshaped)
+                        ? new long[] {2, values.length / 2}
+                        : base.info(tensor).shape();
                 if (!tensor.equals(dropped)) {
                     writer.add(tensor, dtype, shape, values);
                 }
@@ -108,16 +111,37 @@ class MergeModelsCommandTest {
         Path sharded = dir.resolve("out/sharded");
         Path single = dir.resolve("out/single");
 
-        Run run = mergeModels("--config", config.toString(), "--output", sharded.toString(), "--max-shard-bytes", "300000",
-                "--warehouse", warehouse.toString(), "--run-id", "sharded", "--master", "local[2]");
+        Run run = mergeModels(
+                "--config",
+                config.toString(),
+                "--output",
+                sharded.toString(),
+                "--max-shard-bytes",
+                "300000",
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "sharded",
+                "--master",
+                "local[2]");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("dare_ties of 2 models"), run.out());
-        run = mergeModels("--config", config.toString(), "--output", single.toString(),
-                "--warehouse", warehouse.toString(), "--run-id", "single", "--master", "local[1]");
+        run = mergeModels(
+                "--config",
+                config.toString(),
+                "--output",
+                single.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "single",
+                "--master",
+                "local[1]");
         assertEquals(0, run.code(), run.err());
 
         try (Stream<Path> files = Files.list(sharded)) {
-            long shards = files.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors")).count();
+            long shards = files.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+                    .count();
             assertTrue(shards >= 3, shards + " shards");
         }
         assertTrue(Files.isRegularFile(sharded.resolve("model.safetensors.index.json")));
@@ -125,23 +149,32 @@ class MergeModelsCommandTest {
         assertTrue(Files.isRegularFile(single.resolve("model.safetensors")));
         assertFalse(Files.exists(single.resolve("model.safetensors.index.json")));
         try (Stream<Path> siblings = Files.list(dir.resolve("out"))) {
-            assertEquals(List.of("sharded", "single"), siblings.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(
+                    List.of("sharded", "single"),
+                    siblings.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no staging folder is left behind");
         }
 
         MergeConfig merge = MergeConfig.load(config);
-        try (Checkpoint base = Checkpoint.open(BASE); Checkpoint math = Checkpoint.open(dir.resolve("math"));
+        try (Checkpoint base = Checkpoint.open(BASE);
+                Checkpoint math = Checkpoint.open(dir.resolve("math"));
                 Checkpoint code = Checkpoint.open(dir.resolve("code"));
-                Checkpoint one = Checkpoint.open(single); Checkpoint many = Checkpoint.open(sharded)) {
-            assertEquals(base.tensorNames().stream().sorted().toList(), many.tensorNames().stream().sorted().toList());
+                Checkpoint one = Checkpoint.open(single);
+                Checkpoint many = Checkpoint.open(sharded)) {
+            assertEquals(
+                    base.tensorNames().stream().sorted().toList(),
+                    many.tensorNames().stream().sorted().toList());
             for (String name : base.tensorNames()) {
-                float[] expected = merge.newMethod().merge(name, base.floats(name), List.of(math.floats(name), code.floats(name)));
+                float[] expected =
+                        merge.newMethod().merge(name, base.floats(name), List.of(math.floats(name), code.floats(name)));
                 assertArrayEquals(expected, one.floats(name), name);
                 assertArrayEquals(expected, many.floats(name), name);
                 assertEquals(DType.F32, many.info(name).dtype(), "the base's dtype");
             }
         }
-        float[][] logits = MoeModel.load(sharded).forward(TokenBatch.of(new int[] {1, 17, 42, 9})).logitsOf(0);
+        float[][] logits = MoeModel.load(sharded)
+                .forward(TokenBatch.of(new int[] {1, 17, 42, 9}))
+                .logitsOf(0);
         assertEquals(4, logits.length);
         for (float[] row : logits) {
             for (float v : row) {
@@ -150,7 +183,11 @@ class MergeModelsCommandTest {
         }
         assertEquals(Files.readString(BASE.resolve("config.json")), Files.readString(sharded.resolve("config.json")));
         String card = Files.readString(sharded.resolve("README.md"));
-        assertTrue(card.contains("`dare_ties`") && card.contains(dir.resolve("math").toString()) && card.contains("seed: 3"), card);
+        assertTrue(
+                card.contains("`dare_ties`")
+                        && card.contains(dir.resolve("math").toString())
+                        && card.contains("seed: 3"),
+                card);
 
         List<Row> plans = table(warehouse, TableSchemas.MERGE_PLANS, "sharded");
         plans.sort(Comparator.comparing(r -> r.<Integer>getAs("source_expert")));
@@ -159,7 +196,8 @@ class MergeModelsCommandTest {
         assertEquals("dare_ties", first.getAs("method"));
         assertEquals(-1, first.<Integer>getAs("layer"));
         assertEquals(-1, first.<Integer>getAs("target_expert"));
-        assertEquals(1, first.<Integer>getAs("source_expert"), "the base, listed first, is left out but keeps the indices");
+        assertEquals(
+                1, first.<Integer>getAs("source_expert"), "the base, listed first, is left out but keeps the indices");
         assertEquals(0.6, first.<Double>getAs("coefficient"));
         assertEquals(dir.resolve("math").toString(), first.getAs("source_model"));
         JsonNode parameters = new ObjectMapper().readTree(first.<String>getAs("parameters"));
@@ -167,7 +205,12 @@ class MergeModelsCommandTest {
         assertEquals(0.5, parameters.get("p").asDouble());
         assertEquals(3, parameters.get("seed").asLong());
         assertEquals("l1", parameters.get("rescale").asText());
-        assertEquals(0.7, new ObjectMapper().readTree(plans.get(1).<String>getAs("parameters")).get("density").asDouble());
+        assertEquals(
+                0.7,
+                new ObjectMapper()
+                        .readTree(plans.get(1).<String>getAs("parameters"))
+                        .get("density")
+                        .asDouble());
         Row runsRow = table(warehouse, TableSchemas.RUNS, "sharded").get(0);
         assertEquals("merge-models", runsRow.getAs("job"));
         assertEquals("succeeded", runsRow.getAs("status"));
@@ -185,12 +228,27 @@ class MergeModelsCommandTest {
                 dtype: bfloat16
                 """.formatted(BASE));
         Path output = dir.resolve("linear");
-        Run run = mergeModels("--config", config.toString(), "--output", output.toString(),
-                "--warehouse", dir.resolve("warehouse").toString(), "--run-id", "linear", "--master", "local[1]");
+        Run run = mergeModels(
+                "--config",
+                config.toString(),
+                "--output",
+                output.toString(),
+                "--warehouse",
+                dir.resolve("warehouse").toString(),
+                "--run-id",
+                "linear",
+                "--master",
+                "local[1]");
         assertEquals(0, run.code(), run.err());
-        assertEquals("bfloat16", new ObjectMapper().readTree(output.resolve("config.json").toFile()).get("torch_dtype").asText());
+        assertEquals(
+                "bfloat16",
+                new ObjectMapper()
+                        .readTree(output.resolve("config.json").toFile())
+                        .get("torch_dtype")
+                        .asText());
         MergeConfig merge = MergeConfig.load(config);
-        try (Checkpoint out = Checkpoint.open(output); Checkpoint a = Checkpoint.open(dir.resolve("a"));
+        try (Checkpoint out = Checkpoint.open(output);
+                Checkpoint a = Checkpoint.open(dir.resolve("a"));
                 Checkpoint base = Checkpoint.open(BASE)) {
             for (String name : out.tensorNames()) {
                 TensorInfo info = out.info(name);
@@ -206,10 +264,13 @@ class MergeModelsCommandTest {
     }
 
     private static List<Row> table(Path warehouse, String table, String runId) {
-        SparkSession spark = LocalSpark.builder("merge-models-test").master("local[1]").getOrCreate();
+        SparkSession spark =
+                LocalSpark.builder("merge-models-test").master("local[1]").getOrCreate();
         try {
-            return new ArrayList<>(Warehouse.open(spark, warehouse.toString()).read(table)
-                    .where(col(TableSchemas.RUN_ID).equalTo(runId)).collectAsList());
+            return new ArrayList<>(Warehouse.open(spark, warehouse.toString())
+                    .read(table)
+                    .where(col(TableSchemas.RUN_ID).equalTo(runId))
+                    .collectAsList());
         } finally {
             spark.stop();
         }
@@ -220,8 +281,17 @@ class MergeModelsCommandTest {
     private void assertRejected(String yamlText, String... expectedInMessage) throws IOException {
         Path warehouse = dir.resolve("warehouse");
         Path output = dir.resolve("merged");
-        Run run = mergeModels("--config", yaml(yamlText).toString(), "--output", output.toString(),
-                "--warehouse", warehouse.toString(), "--run-id", "bad", "--master", "local[1]");
+        Run run = mergeModels(
+                "--config",
+                yaml(yamlText).toString(),
+                "--output",
+                output.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--run-id",
+                "bad",
+                "--master",
+                "local[1]");
         assertEquals(2, run.code(), run.out() + run.err());
         assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
         for (String expected : expectedInMessage) {
@@ -248,9 +318,14 @@ class MergeModelsCommandTest {
     void badInputExitsTwoAndWritesNothing() throws IOException {
         Path good = fineTune("good", 1, DType.F32, null, null);
         Path otherArchitecture = fineTune("other-architecture", 2, DType.F32, null, null);
-        Files.writeString(otherArchitecture.resolve("config.json"),
-                Files.readString(BASE.resolve("config.json")).replace("\"num_local_experts\": 8", "\"num_local_experts\": 4"));
-        assertRejected(ties(BASE, otherArchitecture), otherArchitecture.resolve("config.json").toString(), "number of experts is 4");
+        Files.writeString(
+                otherArchitecture.resolve("config.json"),
+                Files.readString(BASE.resolve("config.json"))
+                        .replace("\"num_local_experts\": 8", "\"num_local_experts\": 4"));
+        assertRejected(
+                ties(BASE, otherArchitecture),
+                otherArchitecture.resolve("config.json").toString(),
+                "number of experts is 4");
 
         Path baseWithoutHead = fineTune("base-without-head", 3, DType.F32, "lm_head.weight", null);
         assertRejected(ties(baseWithoutHead, good), baseWithoutHead + ": missing tensor 'lm_head.weight' that " + good);
@@ -260,7 +335,8 @@ class MergeModelsCommandTest {
 
         assertRejected(ties(BASE, good).replace("ties", "slerp"), "merge_method", "slerp");
         assertRejected(ties(BASE, good) + "int8_mask: true\n", "unknown field 'int8_mask'");
-        assertRejected(ties(BASE, good).replace("density: 0.5", "density: 1.5"), "models[0].parameters.density", "(0, 1]");
+        assertRejected(
+                ties(BASE, good).replace("density: 0.5", "density: 1.5"), "models[0].parameters.density", "(0, 1]");
         assertRejected(ties(BASE, good).replace("density: 0.5", "density: 0"), "models[0].parameters.density");
     }
 
@@ -269,8 +345,15 @@ class MergeModelsCommandTest {
         Path good = fineTune("good", 1, DType.F32, null, null);
         Path output = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(output.resolve("keep.txt"), "mine");
-        Run run = mergeModels("--config", yaml(ties(BASE, good)).toString(), "--output", output.toString(),
-                "--warehouse", dir.resolve("warehouse").toString(), "--master", "local[1]");
+        Run run = mergeModels(
+                "--config",
+                yaml(ties(BASE, good)).toString(),
+                "--output",
+                output.toString(),
+                "--warehouse",
+                dir.resolve("warehouse").toString(),
+                "--master",
+                "local[1]");
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().contains("already exists"), run.err());
         assertEquals(List.of(output.resolve("keep.txt")), Files.list(output).toList());

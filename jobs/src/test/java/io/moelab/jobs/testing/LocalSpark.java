@@ -4,8 +4,7 @@ import org.apache.spark.sql.SparkSession;
 
 /** Small local Spark sessions for tests: two cores, no UI, loopback only, UTC. */
 public final class LocalSpark {
-    private LocalSpark() {
-    }
+    private LocalSpark() {}
 
     /** A builder with the test settings; callers add their own config and call {@code getOrCreate()}. */
     public static SparkSession.Builder builder(String appName) {

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Free TCP ports on 127.0.0.1 for servers the tests start (S3Mock, Spark daemons). */
 public final class LoopbackPorts {
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     /**
      * A port nothing listens on right now. Another process may take it before the caller binds it;

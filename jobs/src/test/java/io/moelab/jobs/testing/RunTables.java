@@ -18,8 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * sorted text without the {@code run_id} column.
  */
 public final class RunTables {
-    private RunTables() {
-    }
+    private RunTables() {}
 
     /** The run's tables under {@code warehouseRoot} (any Hadoop file system the session can reach). */
     public static Map<String, List<String>> read(SparkSession spark, String warehouseRoot, String runId) {
@@ -29,9 +28,15 @@ public final class RunTables {
             if (table.equals(TableSchemas.RUNS)) {
                 continue;
             }
-            List<String> rows = warehouse.read(table).where(col(TableSchemas.RUN_ID).equalTo(lit(runId)))
-                    .drop(TableSchemas.RUN_ID).collectAsList().stream()
-                    .map(Row::toString).sorted().collect(Collectors.toList());
+            List<String> rows = warehouse
+                    .read(table)
+                    .where(col(TableSchemas.RUN_ID).equalTo(lit(runId)))
+                    .drop(TableSchemas.RUN_ID)
+                    .collectAsList()
+                    .stream()
+                    .map(Row::toString)
+                    .sorted()
+                    .collect(Collectors.toList());
             if (!rows.isEmpty()) {
                 tables.put(table, rows);
             }

@@ -54,14 +54,18 @@ public final class S3MockServer implements AutoCloseable {
         int secondPort = freePort();
         Path log = work.resolve("s3mock.log");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java,
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--server.address=127.0.0.1",
-                "--server.port=" + port,
-                "--server.ssl.enabled=false",
-                "--http.port=" + secondPort,
-                "--com.adobe.testing.s3mock.store.root=" + work.resolve("store"),
-                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true"))
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar.toString(),
+                        "--server.address=127.0.0.1",
+                        "--server.port=" + port,
+                        "--server.ssl.enabled=false",
+                        "--http.port=" + secondPort,
+                        "--com.adobe.testing.s3mock.store.root=" + work.resolve("store"),
+                        "--com.adobe.testing.s3mock.store.retain-files-on-exit=true"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         S3MockServer server = new S3MockServer(builder.start(), port, bucket, log);
@@ -137,20 +141,23 @@ public final class S3MockServer implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("S3Mock did not answer on " + endpoint() + " within " + STARTUP_TIMEOUT + "; see " + log);
+        throw new IllegalStateException(
+                "S3Mock did not answer on " + endpoint() + " within " + STARTUP_TIMEOUT + "; see " + log);
     }
 
     private void createBucket() throws IOException {
         int status = status("PUT", "/" + bucket);
         if (status != 200) {
-            throw new IllegalStateException("S3Mock answered HTTP " + status + " to creating bucket " + bucket + "; see " + log);
+            throw new IllegalStateException(
+                    "S3Mock answered HTTP " + status + " to creating bucket " + bucket + "; see " + log);
         }
     }
 
     /** The HTTP status of an unauthenticated request (S3Mock checks no signatures), or -1 if nothing answers. */
     private int status(String method, String path) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
             connection.setRequestMethod(method);
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(5000);

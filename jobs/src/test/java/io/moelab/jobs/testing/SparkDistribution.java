@@ -47,9 +47,18 @@ import java.util.stream.Stream;
 public final class SparkDistribution {
     /** Path fragments (of jars in the local Maven repository) of what a Spark distribution lacks. */
     private static final List<String> NOT_IN_SPARK = List.of(
-            "/io/moelab/", "/org/nd4j/", "/org/bytedeco/", "/ai/djl/", "/info/picocli/",
-            "/org/apache/hadoop/hadoop-aws/", "/com/amazonaws/", "/software/amazon/",
-            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/");
+            "/io/moelab/",
+            "/org/nd4j/",
+            "/org/bytedeco/",
+            "/ai/djl/",
+            "/info/picocli/",
+            "/org/apache/hadoop/hadoop-aws/",
+            "/com/amazonaws/",
+            "/software/amazon/",
+            "/org/junit/",
+            "/org/opentest4j/",
+            "/org/apiguardian/");
+
     private static final String SCALA_VERSION = "2.13";
 
     private final Path home;
@@ -69,7 +78,8 @@ public final class SparkDistribution {
         Path jars = Files.createDirectories(home.resolve("jars"));
         List<Path> sparkJars = sparkJars(projectRoot.toAbsolutePath().normalize());
         if (sparkJars.stream().noneMatch(jar -> jar.getFileName().toString().startsWith("spark-core_"))) {
-            throw new IllegalStateException("no spark-core jar on the test classpath: " + System.getProperty("java.class.path"));
+            throw new IllegalStateException(
+                    "no spark-core jar on the test classpath: " + System.getProperty("java.class.path"));
         }
         for (Path jar : sparkJars) {
             Path link = jars.resolve(jar.getFileName());
@@ -86,7 +96,8 @@ public final class SparkDistribution {
                 .map(entry -> Path.of(entry).toAbsolutePath().normalize())
                 .filter(Files::isRegularFile)
                 .filter(jar -> !jar.startsWith(projectRoot))
-                .filter(jar -> NOT_IN_SPARK.stream().noneMatch(fragment -> jar.toString().contains(fragment)))
+                .filter(jar -> NOT_IN_SPARK.stream()
+                        .noneMatch(fragment -> jar.toString().contains(fragment)))
                 .distinct()
                 .collect(Collectors.toList());
     }
@@ -134,8 +145,11 @@ public final class SparkDistribution {
      */
     public static List<String> nativeLibraryFlags(Path scratch) {
         return List.of(
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
-                        Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()),
+                "-Dorg.bytedeco.javacpp.cachedir="
+                        + System.getProperty(
+                                "org.bytedeco.javacpp.cachedir",
+                                Path.of(System.getProperty("user.home"), ".javacpp", "cache")
+                                        .toString()),
                 "-Doffline=true",
                 "-Djna.tmpdir=" + scratch.resolve("jna"));
     }

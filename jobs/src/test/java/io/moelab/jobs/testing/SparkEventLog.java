@@ -51,14 +51,17 @@ public final class SparkEventLog {
     }
 
     public String applicationId() {
-        return events("SparkListenerApplicationStart").findFirst()
+        return events("SparkListenerApplicationStart")
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no application start event"))
-                .path("App ID").asText();
+                .path("App ID")
+                .asText();
     }
 
     /** Every executor the application was given. */
     public Set<String> executorIds() {
-        return events("SparkListenerExecutorAdded").map(event -> event.path("Executor ID").asText())
+        return events("SparkListenerExecutorAdded")
+                .map(event -> event.path("Executor ID").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -79,9 +82,12 @@ public final class SparkEventLog {
     public Map<String, Long> successfulTasksPerExecutor(Set<Integer> stages) {
         return events("SparkListenerTaskEnd")
                 .filter(event -> stages.contains(event.path("Stage ID").asInt()))
-                .filter(event -> "Success".equals(event.path("Task End Reason").path("Reason").asText()))
-                .collect(Collectors.groupingBy(event -> event.path("Task Info").path("Executor ID").asText(),
-                        TreeMap::new, Collectors.counting()));
+                .filter(event -> "Success"
+                        .equals(event.path("Task End Reason").path("Reason").asText()))
+                .collect(Collectors.groupingBy(
+                        event -> event.path("Task Info").path("Executor ID").asText(),
+                        TreeMap::new,
+                        Collectors.counting()));
     }
 
     private Stream<JsonNode> events(String type) {

@@ -79,7 +79,8 @@ public final class StandaloneCluster implements AutoCloseable {
      * master included) in a JVM with {@code jvmFlags}, which in client mode is also the driver's;
      * waits for it at most {@code timeout}.
      */
-    public Submission submit(List<String> jvmFlags, List<String> args, Duration timeout) throws IOException, InterruptedException {
+    public Submission submit(List<String> jvmFlags, List<String> args, Duration timeout)
+            throws IOException, InterruptedException {
         Path log = dir.resolve("submit-" + submissions++ + ".log");
         Process process = start(spark.java("1g", jvmFlags, "org.apache.spark.deploy.SparkSubmit", args), log);
         long start = System.nanoTime();
@@ -100,7 +101,8 @@ public final class StandaloneCluster implements AutoCloseable {
                 continue;
             }
             try (Stream<Path> executors = Files.list(appDir)) {
-                executors.filter(executor -> Files.isRegularFile(executor.resolve("stderr")))
+                executors
+                        .filter(executor -> Files.isRegularFile(executor.resolve("stderr")))
                         .forEach(executor -> logs.put(executor.getFileName().toString(), executor.resolve("stderr")));
             }
         }
@@ -125,7 +127,8 @@ public final class StandaloneCluster implements AutoCloseable {
     private void deleteFetchedJars() {
         for (Path workerDir : workerDirs) {
             try (Stream<Path> files = Files.walk(workerDir)) {
-                for (Path jar : files.filter(file -> file.toString().endsWith(".jar")).toList()) {
+                for (Path jar :
+                        files.filter(file -> file.toString().endsWith(".jar")).toList()) {
                     Files.deleteIfExists(jar);
                 }
             } catch (IOException e) {
@@ -137,25 +140,51 @@ public final class StandaloneCluster implements AutoCloseable {
     private void startMaster() throws IOException, InterruptedException {
         masterPort = LoopbackPorts.free();
         masterWebUiPort = LoopbackPorts.free();
-        start(spark.java("512m", List.of(), "org.apache.spark.deploy.master.Master", List.of(
-                "--host", "127.0.0.1", "--port", Integer.toString(masterPort),
-                "--webui-port", Integer.toString(masterWebUiPort))), dir.resolve("master.log"));
+        start(
+                spark.java(
+                        "512m",
+                        List.of(),
+                        "org.apache.spark.deploy.master.Master",
+                        List.of(
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(masterPort),
+                                "--webui-port",
+                                Integer.toString(masterWebUiPort))),
+                dir.resolve("master.log"));
     }
 
     private void startWorker(int index, String memory) throws IOException {
         Path workDir = Files.createDirectories(dir.resolve("worker-" + index));
         workerDirs.add(workDir);
-        ProcessBuilder worker = spark.java("512m", List.of(), "org.apache.spark.deploy.worker.Worker", List.of(masterUrl(),
-                "--host", "127.0.0.1", "--cores", "1", "--memory", memory,
-                "--webui-port", Integer.toString(LoopbackPorts.free()),
-                "--work-dir", workDir.toString()));
+        ProcessBuilder worker = spark.java(
+                "512m",
+                List.of(),
+                "org.apache.spark.deploy.worker.Worker",
+                List.of(
+                        masterUrl(),
+                        "--host",
+                        "127.0.0.1",
+                        "--cores",
+                        "1",
+                        "--memory",
+                        memory,
+                        "--webui-port",
+                        Integer.toString(LoopbackPorts.free()),
+                        "--work-dir",
+                        workDir.toString()));
         // Executors' scratch (shuffle files, fetched jars): under the work folder, not /tmp.
-        worker.environment().put("SPARK_LOCAL_DIRS", Files.createDirectories(workDir.resolve("local")).toString());
+        worker.environment()
+                .put(
+                        "SPARK_LOCAL_DIRS",
+                        Files.createDirectories(workDir.resolve("local")).toString());
         start(worker, dir.resolve("worker-" + index + ".log"));
     }
 
     private synchronized Process start(ProcessBuilder builder, Path log) throws IOException {
-        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
         return process;
     }
@@ -167,7 +196,8 @@ public final class StandaloneCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (Process process : processes) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("a Spark daemon exited with code " + process.exitValue() + "; see " + dir);
+                    throw new IllegalStateException(
+                            "a Spark daemon exited with code " + process.exitValue() + "; see " + dir);
                 }
             }
             try {
@@ -184,7 +214,8 @@ public final class StandaloneCluster implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the master did not see " + workers + " alive workers within " + STARTUP_TIMEOUT + "; see " + dir);
+        throw new IllegalStateException(
+                "the master did not see " + workers + " alive workers within " + STARTUP_TIMEOUT + "; see " + dir);
     }
 
     private synchronized void killAll() {

@@ -18,7 +18,8 @@ class ConfigRedactorTest {
 
         String redacted = ConfigRedactor.redact(config);
 
-        for (String secret : new String[] {"AKIAEXAMPLE", "s3cr3t", "tok\"", "azkey", "42", "hf_abc", "\"k\"", "\"a\""}) {
+        for (String secret :
+                new String[] {"AKIAEXAMPLE", "s3cr3t", "tok\"", "azkey", "42", "hf_abc", "\"k\"", "\"a\""}) {
             assertFalse(redacted.contains(secret), secret + " survived: " + redacted);
         }
         assertTrue(redacted.contains("\"spark.hadoop.fs.s3a.access.key\":\"***\""), redacted);
@@ -32,8 +33,9 @@ class ConfigRedactorTest {
 
     @Test
     void keyValueStringsAndUriUserInfoAreRedacted() {
-        String config = "{\"args\":[\"--conf\",\"spark.hadoop.fs.s3a.secret.key=s3cr3t\",\"--conf\",\"spark.executor.memory=4g\"],"
-                + "\"dataset\":\"s3a://AKIAEXAMPLE:s3cr3t@bucket/data\"}";
+        String config =
+                "{\"args\":[\"--conf\",\"spark.hadoop.fs.s3a.secret.key=s3cr3t\",\"--conf\",\"spark.executor.memory=4g\"],"
+                        + "\"dataset\":\"s3a://AKIAEXAMPLE:s3cr3t@bucket/data\"}";
 
         String redacted = ConfigRedactor.redact(config);
 
@@ -52,17 +54,29 @@ class ConfigRedactorTest {
 
     @Test
     void textThatIsNotJsonIsRejectedWithoutQuotingIt() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> ConfigRedactor.redact("password=hunter2"));
+        IllegalArgumentException error =
+                assertThrows(IllegalArgumentException.class, () -> ConfigRedactor.redact("password=hunter2"));
         assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
     }
 
     @Test
     void runRecordsAreRedactedHoweverTheyAreBuilt() {
-        RunRecord direct = new RunRecord("r1", "calibrate", "{\"secret\":\"x1\"}", "v", "c", null, null,
-                null, null, RunRecord.SUCCEEDED, null, 0L);
+        RunRecord direct = new RunRecord(
+                "r1",
+                "calibrate",
+                "{\"secret\":\"x1\"}",
+                "v",
+                "c",
+                null,
+                null,
+                null,
+                null,
+                RunRecord.SUCCEEDED,
+                null,
+                0L);
         RunRecord built = RunRecord.builder("r1", "calibrate")
-                .configOf(java.util.Map.of("fs.s3a.secret.key", "x2")).build();
+                .configOf(java.util.Map.of("fs.s3a.secret.key", "x2"))
+                .build();
 
         assertEquals("{\"secret\":\"***\"}", direct.config());
         assertEquals("{\"fs.s3a.secret.key\":\"***\"}", built.config());

@@ -39,7 +39,9 @@ class WarehouseS3aTest {
                 .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
                 .config("spark.hadoop.fs.s3a.path.style.access", "true")
                 .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-                .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+                .config(
+                        "spark.hadoop.fs.s3a.aws.credentials.provider",
+                        "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
                 .config("spark.hadoop.fs.s3a.access.key", ACCESS_KEY)
                 .config("spark.hadoop.fs.s3a.secret.key", SECRET_KEY)
                 .config("spark.hadoop.fs.s3a.attempts.maximum", "2")
@@ -66,15 +68,22 @@ class WarehouseS3aTest {
                 "layers", List.of(0, 1),
                 "spark_conf", CollectionConverters.asJava(spark.conf().getAll()));
 
-        long first = timed(() -> warehouse.begin("s3-run").stage(TableSchemas.CACHE_REPLAY, cacheReplay("s3-run", 0.5))
+        long first = timed(() -> warehouse
+                .begin("s3-run")
+                .stage(TableSchemas.CACHE_REPLAY, cacheReplay("s3-run", 0.5))
                 .commit(runRecord("s3-run", config)));
-        long rerun = timed(() -> warehouse.begin("s3-run").stage(TableSchemas.CACHE_REPLAY, cacheReplay("s3-run", 0.75))
+        long rerun = timed(() -> warehouse
+                .begin("s3-run")
+                .stage(TableSchemas.CACHE_REPLAY, cacheReplay("s3-run", 0.75))
                 .commit(runRecord("s3-run", config)));
         long readStart = System.nanoTime();
         List<Row> replay = warehouse.readSucceeded(TableSchemas.CACHE_REPLAY).collectAsList();
-        System.out.printf("s3a: first commit %d ms, re-run commit %d ms, read back %d ms%n", first, rerun, millisSince(readStart));
+        System.out.printf(
+                "s3a: first commit %d ms, re-run commit %d ms, read back %d ms%n",
+                first, rerun, millisSince(readStart));
 
-        assertEquals(List.of(RowFactory.create("s3-run", "lru", 8, 0, 100L, 75L, 0.75)), replay, "re-run replaced the row");
+        assertEquals(
+                List.of(RowFactory.create("s3-run", "lru", 8, 0, 100L, 75L, 0.75)), replay, "re-run replaced the row");
         List<Row> runs = warehouse.read(TableSchemas.RUNS).collectAsList();
         assertEquals(1, runs.size());
         RunRecord stored = RunRecord.fromRow(runs.get(0));
@@ -82,12 +91,15 @@ class WarehouseS3aTest {
         assertTrue(stored.config().contains("\"spark.hadoop.fs.s3a.endpoint\""), "config kept its other settings");
         // Every column, decoded by Parquet: a scan of S3Mock's raw objects would miss snappy-compressed text.
         String everyColumn = runs.get(0).toString();
-        assertFalse(everyColumn.contains(ACCESS_KEY) || everyColumn.contains(SECRET_KEY), "credentials reached the runs table");
+        assertFalse(
+                everyColumn.contains(ACCESS_KEY) || everyColumn.contains(SECRET_KEY),
+                "credentials reached the runs table");
         assertTrue(stored.config().contains("\"spark.hadoop.fs.s3a.secret.key\":\"***\""), "secret key redacted");
     }
 
     private static Dataset<Row> cacheReplay(String runId, double hitRate) {
-        return spark.createDataFrame(List.of(RowFactory.create(runId, "lru", 8, 0, 100L, (long) (100 * hitRate), hitRate)),
+        return spark.createDataFrame(
+                List.of(RowFactory.create(runId, "lru", 8, 0, 100L, (long) (100 * hitRate), hitRate)),
                 TableSchemas.get(TableSchemas.CACHE_REPLAY).schema());
     }
 

@@ -52,11 +52,14 @@ class WarehouseTest {
         // "007" would be inferred as an integer partition value; the registry keeps it a string.
         commit(warehouse, "007", coactivation("007", 3), layerStats("007"));
 
-        List<Row> pairs = warehouse.read(TableSchemas.COACTIVATION).orderBy("expert_b").collectAsList();
+        List<Row> pairs =
+                warehouse.read(TableSchemas.COACTIVATION).orderBy("expert_b").collectAsList();
         assertEquals(3, pairs.size());
         assertEquals(RowFactory.create("007", 0, 0, 1, 10L), pairs.get(0), "first coactivation row");
-        assertEquals(TableSchemas.get(TableSchemas.COACTIVATION).columnNames(),
-                Arrays.asList(warehouse.read(TableSchemas.COACTIVATION).columns()), "columns in registry order");
+        assertEquals(
+                TableSchemas.get(TableSchemas.COACTIVATION).columnNames(),
+                Arrays.asList(warehouse.read(TableSchemas.COACTIVATION).columns()),
+                "columns in registry order");
         assertEquals(1, warehouse.read(TableSchemas.ROUTING_LAYER_STATS).count());
 
         RunRecord stored = RunRecord.fromRow(warehouse.read(TableSchemas.RUNS).first());
@@ -78,7 +81,9 @@ class WarehouseTest {
         commit(warehouse, "r1", coactivation("r1", 1));
 
         assertEquals(1, countRun(warehouse, TableSchemas.COACTIVATION, "r1"), "r1 coactivation replaced");
-        assertEquals(0, countRun(warehouse, TableSchemas.ROUTING_LAYER_STATS, "r1"),
+        assertEquals(
+                0,
+                countRun(warehouse, TableSchemas.ROUTING_LAYER_STATS, "r1"),
                 "a table the re-run does not produce loses the run's old partition");
         assertEquals(1, countRun(warehouse, TableSchemas.RUNS, "r1"), "one runs row per run");
         assertEquals(2, countRun(warehouse, TableSchemas.COACTIVATION, "r2"), "other runs untouched");
@@ -88,11 +93,13 @@ class WarehouseTest {
     @Test
     void failureWhileWritingLeavesNoPartitionAndNoStaging() throws IOException {
         Warehouse warehouse = Warehouse.open(spark, tmp.resolve("wh").toString());
-        RunCommit commit = warehouse.begin("boom")
+        RunCommit commit = warehouse
+                .begin("boom")
                 .stage(TableSchemas.ROUTING_LAYER_STATS, layerStats("boom"))
                 .stage(TableSchemas.COACTIVATION, failingOnWrite(coactivation("boom", 3)));
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> commit.commit(runRecord("boom")));
+        IllegalStateException failure =
+                assertThrows(IllegalStateException.class, () -> commit.commit(runRecord("boom")));
         assertTrue(failure.getMessage().contains("coactivation"), failure.getMessage());
 
         assertEquals(List.of(), liveRunFolders(tmp.resolve("wh"), "boom"), "no live partition of the failed run");
@@ -125,8 +132,12 @@ class WarehouseTest {
     void readSucceededSkipsRunsNotMarkedSucceeded() {
         Warehouse warehouse = Warehouse.open(spark, tmp.resolve("wh").toString());
         commit(warehouse, "ok", coactivation("ok", 2));
-        warehouse.begin("bad").stage(TableSchemas.COACTIVATION, coactivation("bad", 3))
-                .commit(RunRecord.builder("bad", "calibrate").status(RunRecord.FAILED).build());
+        warehouse
+                .begin("bad")
+                .stage(TableSchemas.COACTIVATION, coactivation("bad", 3))
+                .commit(RunRecord.builder("bad", "calibrate")
+                        .status(RunRecord.FAILED)
+                        .build());
 
         assertEquals(5, warehouse.read(TableSchemas.COACTIVATION).count());
         assertEquals(2, warehouse.readSucceeded(TableSchemas.COACTIVATION).count());
@@ -135,28 +146,52 @@ class WarehouseTest {
     @Test
     void rootThatIsAFileIsRejectedByName() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
-        MoelabInputException error = assertThrows(MoelabInputException.class, () -> Warehouse.open(spark, file.toString()));
-        assertTrue(error.getMessage().contains("not-a-folder") && error.getMessage().contains("is a file"), error.getMessage());
+        MoelabInputException error =
+                assertThrows(MoelabInputException.class, () -> Warehouse.open(spark, file.toString()));
+        assertTrue(
+                error.getMessage().contains("not-a-folder")
+                        && error.getMessage().contains("is a file"),
+                error.getMessage());
     }
 
     @Test
     void stageRejectsRowsThatDoNotMatchTheRegistry() {
         RunCommit commit = Warehouse.open(spark, tmp.resolve("wh").toString()).begin("r1");
 
-        Dataset<Row> intTokens = coactivation("r1", 2).withColumn("tokens", col("tokens").cast("int"));
-        assertMessage(IllegalArgumentException.class, () -> commit.stage(TableSchemas.COACTIVATION, intTokens),
-                "coactivation", "column tokens has type int, expected bigint");
-        assertMessage(IllegalArgumentException.class,
-                () -> commit.stage(TableSchemas.COACTIVATION, coactivation("r1", 2).drop("expert_b")),
-                "coactivation", "column expert_b is missing");
-        assertMessage(IllegalArgumentException.class,
-                () -> commit.stage(TableSchemas.COACTIVATION, coactivation("r1", 2).withColumn("extra", col("layer"))),
-                "coactivation", "column extra is not in the table");
-        assertMessage(IllegalArgumentException.class,
+        Dataset<Row> intTokens =
+                coactivation("r1", 2).withColumn("tokens", col("tokens").cast("int"));
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> commit.stage(TableSchemas.COACTIVATION, intTokens),
+                "coactivation",
+                "column tokens has type int, expected bigint");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> commit.stage(
+                        TableSchemas.COACTIVATION, coactivation("r1", 2).drop("expert_b")),
+                "coactivation",
+                "column expert_b is missing");
+        assertMessage(
+                IllegalArgumentException.class,
+                () -> commit.stage(
+                        TableSchemas.COACTIVATION, coactivation("r1", 2).withColumn("extra", col("layer"))),
+                "coactivation",
+                "column extra is not in the table");
+        assertMessage(
+                IllegalArgumentException.class,
                 () -> commit.stage(TableSchemas.COACTIVATION, coactivation("r2", 2)),
-                "coactivation", "column run_id", "'r2'", "'r1'");
-        assertMessage(MoelabInputException.class, () -> commit.stage("nonsense", coactivation("r1", 1)), "unknown table 'nonsense'");
-        assertMessage(MoelabInputException.class, () -> Warehouse.open(spark, tmp.toString()).begin("../x"), "run id '../x'");
+                "coactivation",
+                "column run_id",
+                "'r2'",
+                "'r1'");
+        assertMessage(
+                MoelabInputException.class,
+                () -> commit.stage("nonsense", coactivation("r1", 1)),
+                "unknown table 'nonsense'");
+        assertMessage(
+                MoelabInputException.class,
+                () -> Warehouse.open(spark, tmp.toString()).begin("../x"),
+                "run id '../x'");
     }
 
     @Test
@@ -168,8 +203,10 @@ class WarehouseTest {
         Files.delete(marker.resolveSibling("." + SchemaMarker.FILE_NAME + ".crc"));
 
         String[] expected = {"coactivation", tmp.resolve("wh/coactivation").toString(), "2.0", "1.0"};
-        assertMessage(MoelabInputException.class,
-                () -> warehouse.begin("r2").stage(TableSchemas.COACTIVATION, coactivation("r2", 1)), expected);
+        assertMessage(
+                MoelabInputException.class,
+                () -> warehouse.begin("r2").stage(TableSchemas.COACTIVATION, coactivation("r2", 1)),
+                expected);
         assertMessage(MoelabInputException.class, () -> warehouse.read(TableSchemas.COACTIVATION), expected);
 
         Files.writeString(marker, Files.readString(marker).replace("\"2.0\"", "\"1.7\""), StandardCharsets.UTF_8);
@@ -184,7 +221,8 @@ class WarehouseTest {
     }
 
     private static void commit(Warehouse warehouse, String runId, Dataset<Row> coactivation, Dataset<Row> layerStats) {
-        warehouse.begin(runId)
+        warehouse
+                .begin(runId)
                 .stage(TableSchemas.COACTIVATION, coactivation)
                 .stage(TableSchemas.ROUTING_LAYER_STATS, layerStats)
                 .commit(runRecord(runId));
@@ -207,14 +245,17 @@ class WarehouseTest {
     }
 
     static Dataset<Row> coactivation(String runId, int rows) {
-        List<Row> data = Stream.iterate(0, i -> i + 1).limit(rows)
+        List<Row> data = Stream.iterate(0, i -> i + 1)
+                .limit(rows)
                 .map(i -> RowFactory.create(runId, 0, 0, i + 1, 10L * (i + 1)))
                 .collect(Collectors.toList());
-        return spark.createDataFrame(data, TableSchemas.get(TableSchemas.COACTIVATION).schema());
+        return spark.createDataFrame(
+                data, TableSchemas.get(TableSchemas.COACTIVATION).schema());
     }
 
     private static Dataset<Row> layerStats(String runId) {
-        return spark.createDataFrame(List.of(RowFactory.create(runId, 0, 4096L, 1.9, 0.2, 1.4, 0L, 2.0)),
+        return spark.createDataFrame(
+                List.of(RowFactory.create(runId, 0, 4096L, 1.9, 0.2, 1.4, 0L, 2.0)),
                 TableSchemas.get(TableSchemas.ROUTING_LAYER_STATS).schema());
     }
 
@@ -224,14 +265,19 @@ class WarehouseTest {
      * a local in-memory relation while optimising, which would make the failure surface in stage().
      */
     private static Dataset<Row> failingOnWrite(Dataset<Row> rows) {
-        UserDefinedFunction explode = udf((UDF1<Long, Long>) tokens -> {
-            throw new IllegalStateException("injected failure while computing tokens");
-        }, DataTypes.LongType);
+        UserDefinedFunction explode = udf(
+                (UDF1<Long, Long>) tokens -> {
+                    throw new IllegalStateException("injected failure while computing tokens");
+                },
+                DataTypes.LongType);
         return rows.repartition(2).withColumn("tokens", explode.apply(col("tokens")));
     }
 
     private static long countRun(Warehouse warehouse, String table, String runId) {
-        return warehouse.read(table).where(col(TableSchemas.RUN_ID).equalTo(runId)).count();
+        return warehouse
+                .read(table)
+                .where(col(TableSchemas.RUN_ID).equalTo(runId))
+                .count();
     }
 
     private static List<Path> liveRunFolders(Path root, String runId) throws IOException {
@@ -244,11 +290,12 @@ class WarehouseTest {
         }
     }
 
-    private static void assertMessage(Class<? extends Throwable> type, org.junit.jupiter.api.function.Executable call,
-                                      String... fragments) {
+    private static void assertMessage(
+            Class<? extends Throwable> type, org.junit.jupiter.api.function.Executable call, String... fragments) {
         Throwable error = assertThrows(type, call);
         for (String fragment : fragments) {
-            assertTrue(error.getMessage().contains(fragment), "message lacks '" + fragment + "': " + error.getMessage());
+            assertTrue(
+                    error.getMessage().contains(fragment), "message lacks '" + fragment + "': " + error.getMessage());
         }
     }
 }

@@ -32,8 +32,15 @@ final class ConcatenatedSvd implements AutoCloseable {
     /** {@code U_rᵀ} [r × rows] (left route) or {@code V_rᵀ} [r × k·cols] (right route); null at full rank. */
     private final NativeMatrix basis;
 
-    private ConcatenatedSvd(List<float[]> blocks, int rows, int cols, int rank, double totalEnergy, double keptEnergy,
-                            NativeMatrix concatenation, NativeMatrix basis) {
+    private ConcatenatedSvd(
+            List<float[]> blocks,
+            int rows,
+            int cols,
+            int rank,
+            double totalEnergy,
+            double keptEnergy,
+            NativeMatrix concatenation,
+            NativeMatrix basis) {
         this.blocks = blocks;
         this.rows = rows;
         this.cols = cols;
@@ -56,7 +63,8 @@ final class ConcatenatedSvd implements AutoCloseable {
         double totalEnergy = 0;
         for (float[] block : blocks) {
             if (block.length != size) {
-                throw new IllegalArgumentException("a matrix of " + block.length + " entries is not " + rows + " × " + cols);
+                throw new IllegalArgumentException(
+                        "a matrix of " + block.length + " entries is not " + rows + " × " + cols);
             }
             for (float x : block) {
                 totalEnergy += (double) x * x;
@@ -90,7 +98,8 @@ final class ConcatenatedSvd implements AutoCloseable {
         for (double eigenvalue : eigenvalues) {
             keptEnergy += Math.max(0, eigenvalue);
         }
-        return new ConcatenatedSvd(blocks, rows, cols, rank, totalEnergy, keptEnergy, leftRoute ? null : concatenation, basis);
+        return new ConcatenatedSvd(
+                blocks, rows, cols, rank, totalEnergy, keptEnergy, leftRoute ? null : concatenation, basis);
     }
 
     /**
@@ -108,14 +117,14 @@ final class ConcatenatedSvd implements AutoCloseable {
         }
         if (concatenation == null) {
             try (NativeMatrix average = NativeMatrix.of(WeightedSum.of(blocks, alphas), rows, cols);
-                 NativeMatrix coordinates = NativeMatrix.product(basis, false, average, false);
-                 NativeMatrix rebuilt = NativeMatrix.product(basis, true, coordinates, false)) {
+                    NativeMatrix coordinates = NativeMatrix.product(basis, false, average, false);
+                    NativeMatrix rebuilt = NativeMatrix.product(basis, true, coordinates, false)) {
                 return rebuilt.toArray();
             }
         }
         try (NativeMatrix scaledLeft = NativeMatrix.product(concatenation, false, basis, true);
-             NativeMatrix mergedRight = NativeMatrix.of(mergedRightVectors(alphas), rank, cols);
-             NativeMatrix rebuilt = NativeMatrix.product(scaledLeft, false, mergedRight, false)) {
+                NativeMatrix mergedRight = NativeMatrix.of(mergedRightVectors(alphas), rank, cols);
+                NativeMatrix rebuilt = NativeMatrix.product(scaledLeft, false, mergedRight, false)) {
             return rebuilt.toArray();
         }
     }

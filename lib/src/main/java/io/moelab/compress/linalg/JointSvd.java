@@ -22,8 +22,7 @@ import java.util.List;
  * expert only through truncation. How it is computed: {@link ConcatenatedSvd}.
  */
 public final class JointSvd {
-    private JointSvd() {
-    }
+    private JointSvd() {}
 
     /**
      * The merged matrix and how well the cluster's shared rank-r basis reconstructs its members.
@@ -32,8 +31,7 @@ public final class JointSvd {
      * @param relativeError {@code sqrt(Σ_{j>r} σ_j² / Σ_j σ_j²)} over the singular values σ of the
      *     concatenation: {@code sqrt(Σ_i ‖W⁽ⁱ⁾ − U_r U_rᵀ W⁽ⁱ⁾‖² / Σ_i ‖W⁽ⁱ⁾‖²)}
      */
-    public record Result(float[] merged, double relativeError) {
-    }
+    public record Result(float[] merged, double relativeError) {}
 
     /**
      * Merges the members' matrices of one projection kind.

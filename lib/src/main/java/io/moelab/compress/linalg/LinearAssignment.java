@@ -24,8 +24,7 @@ import java.util.Arrays;
  * the caller's float[] (822 MB at n = 14,336); only O(n) doubles are allocated beside it.
  */
 public final class LinearAssignment {
-    private LinearAssignment() {
-    }
+    private LinearAssignment() {}
 
     /**
      * The assignment with the largest {@code Σ_i profit[i][assignment[i]]}: {@code assignment[i]}

@@ -14,16 +14,14 @@ import java.util.List;
  * gate/up [intermediate × hidden], the hidden one).
  */
 public final class LowRankSparse {
-    private LowRankSparse() {
-    }
+    private LowRankSparse() {}
 
     /**
      * @param rebuilt {@code L·R + S}, row-major as the input
      * @param frobeniusError {@code ‖W − rebuilt‖_F}, in double
      * @param relativeError {@code ‖W − rebuilt‖_F / ‖W‖_F} (0 for an all-zero W)
      */
-    public record Result(float[] rebuilt, double frobeniusError, double relativeError) {
-    }
+    public record Result(float[] rebuilt, double frobeniusError, double relativeError) {}
 
     /**
      * @param rank 1 to {@code min(rows, cols)}
@@ -32,7 +30,8 @@ public final class LowRankSparse {
      */
     public static Result compress(float[] matrix, int rows, int cols, int rank, int sparseCount) {
         if (sparseCount < 0 || sparseCount > matrix.length) {
-            throw new IllegalArgumentException("sparse count must be in [0, " + matrix.length + "], got " + sparseCount);
+            throw new IllegalArgumentException(
+                    "sparse count must be in [0, " + matrix.length + "], got " + sparseCount);
         }
         float[] rebuilt;
         try (ConcatenatedSvd svd = ConcatenatedSvd.compute(List.of(matrix), rows, cols, rank)) {

@@ -69,14 +69,27 @@ public final class NativeMatrix implements AutoCloseable {
     /** {@code this = op(a) · op(b) + beta · this}. */
     public void accumulate(NativeMatrix a, boolean transposeA, NativeMatrix b, boolean transposeB, float beta) {
         int inner = transposeA ? a.rows : a.cols;
-        if ((transposeA ? a.cols : a.rows) != rows || (transposeB ? b.rows : b.cols) != cols
+        if ((transposeA ? a.cols : a.rows) != rows
+                || (transposeB ? b.rows : b.cols) != cols
                 || (transposeB ? b.cols : b.rows) != inner) {
-            throw new IllegalArgumentException("cannot multiply " + a.rows + "×" + a.cols + (transposeA ? "ᵀ" : "") + " by "
-                    + b.rows + "×" + b.cols + (transposeB ? "ᵀ" : "") + " into " + rows + "×" + cols);
+            throw new IllegalArgumentException("cannot multiply " + a.rows + "×" + a.cols + (transposeA ? "ᵀ" : "")
+                    + " by " + b.rows + "×" + b.cols + (transposeB ? "ᵀ" : "") + " into " + rows + "×" + cols);
         }
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transposeA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transposeB ? openblas.CblasTrans : openblas.CblasNoTrans, rows, cols, inner, 1f, a.data, a.cols,
-                b.data, b.cols, beta, data, cols);
+        openblas.cblas_sgemm(
+                openblas.CblasRowMajor,
+                transposeA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transposeB ? openblas.CblasTrans : openblas.CblasNoTrans,
+                rows,
+                cols,
+                inner,
+                1f,
+                a.data,
+                a.cols,
+                b.data,
+                b.cols,
+                beta,
+                data,
+                cols);
     }
 
     /**
@@ -87,8 +100,18 @@ public final class NativeMatrix implements AutoCloseable {
         int n = transpose ? a.cols : a.rows;
         int inner = transpose ? a.rows : a.cols;
         NativeMatrix gram = new NativeMatrix(n, n);
-        openblas.cblas_ssyrk(openblas.CblasRowMajor, openblas.CblasUpper,
-                transpose ? openblas.CblasTrans : openblas.CblasNoTrans, n, inner, 1f, a.data, a.cols, 0f, gram.data, n);
+        openblas.cblas_ssyrk(
+                openblas.CblasRowMajor,
+                openblas.CblasUpper,
+                transpose ? openblas.CblasTrans : openblas.CblasNoTrans,
+                n,
+                inner,
+                1f,
+                a.data,
+                a.cols,
+                0f,
+                gram.data,
+                n);
         return gram;
     }
 
@@ -107,20 +130,51 @@ public final class NativeMatrix implements AutoCloseable {
     NativeMatrix topEigenvectorsDestroying(int count, double[] eigenvalues) {
         int n = rows;
         long topColumns = (long) (n - count) * n;
-        try (FloatPointer diagonal = new FloatPointer(n); FloatPointer offDiagonal = new FloatPointer(Math.max(1, n - 1));
-             FloatPointer reflectorScales = new FloatPointer(Math.max(1, n - 1));
-             NativeMatrix tridiagonalVectors = new NativeMatrix(n, n);
-             FloatPointer work = new FloatPointer(1 + 4L * n + (long) n * n); IntPointer intWork = new IntPointer(3 + 5L * n)) {
+        try (FloatPointer diagonal = new FloatPointer(n);
+                FloatPointer offDiagonal = new FloatPointer(Math.max(1, n - 1));
+                FloatPointer reflectorScales = new FloatPointer(Math.max(1, n - 1));
+                NativeMatrix tridiagonalVectors = new NativeMatrix(n, n);
+                FloatPointer work = new FloatPointer(1 + 4L * n + (long) n * n);
+                IntPointer intWork = new IntPointer(3 + 5L * n)) {
             // Row-major upper = column-major lower, and column-major eigenvectors are row-major rows:
             // no transposed copies inside LAPACKE.
-            check("ssytrd", n, openblas.LAPACKE_ssytrd(openblas.LAPACK_COL_MAJOR, (byte) 'L', n, data, n, diagonal,
-                    offDiagonal, reflectorScales));
-            check("sstedc", n, openblas.LAPACKE_sstedc_work(openblas.LAPACK_COL_MAJOR, (byte) 'I', n, diagonal, offDiagonal,
-                    tridiagonalVectors.data, n, work, Math.toIntExact(work.limit()), intWork, Math.toIntExact(intWork.limit())));
+            check(
+                    "ssytrd",
+                    n,
+                    openblas.LAPACKE_ssytrd(
+                            openblas.LAPACK_COL_MAJOR, (byte) 'L', n, data, n, diagonal, offDiagonal, reflectorScales));
+            check(
+                    "sstedc",
+                    n,
+                    openblas.LAPACKE_sstedc_work(
+                            openblas.LAPACK_COL_MAJOR,
+                            (byte) 'I',
+                            n,
+                            diagonal,
+                            offDiagonal,
+                            tridiagonalVectors.data,
+                            n,
+                            work,
+                            Math.toIntExact(work.limit()),
+                            intWork,
+                            Math.toIntExact(intWork.limit())));
             // Ascending order: the top eigenpairs are the last count.
             FloatPointer top = tridiagonalVectors.data.position(topColumns);
-            check("sormtr", n, openblas.LAPACKE_sormtr(openblas.LAPACK_COL_MAJOR, (byte) 'L', (byte) 'L', (byte) 'N', n, count,
-                    data, n, reflectorScales, top, n));
+            check(
+                    "sormtr",
+                    n,
+                    openblas.LAPACKE_sormtr(
+                            openblas.LAPACK_COL_MAJOR,
+                            (byte) 'L',
+                            (byte) 'L',
+                            (byte) 'N',
+                            n,
+                            count,
+                            data,
+                            n,
+                            reflectorScales,
+                            top,
+                            n));
             NativeMatrix vectors = new NativeMatrix(count, n);
             vectors.data.put(top.limit(topColumns + (long) count * n));
             for (int k = 0; k < count; k++) {
@@ -132,7 +186,8 @@ public final class NativeMatrix implements AutoCloseable {
 
     private static void check(String routine, int n, int info) {
         if (info != 0) {
-            throw new IllegalStateException("LAPACK " + routine + " failed on a " + n + "×" + n + " matrix: info " + info);
+            throw new IllegalStateException(
+                    "LAPACK " + routine + " failed on a " + n + "×" + n + " matrix: info " + info);
         }
     }
 

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** {@code Σ c_i · M_i} over equally sized float arrays. */
 public final class WeightedSum {
-    private WeightedSum() {
-    }
+    private WeightedSum() {}
 
     /**
      * Accumulated in double and rounded once, so the result does not depend on the order of the
@@ -13,7 +12,8 @@ public final class WeightedSum {
      */
     public static float[] of(List<float[]> matrices, double[] coefficients) {
         if (matrices.isEmpty() || matrices.size() != coefficients.length) {
-            throw new IllegalArgumentException(matrices.size() + " matrices but " + coefficients.length + " coefficients");
+            throw new IllegalArgumentException(
+                    matrices.size() + " matrices but " + coefficients.length + " coefficients");
         }
         int length = matrices.get(0).length;
         for (float[] matrix : matrices) {

@@ -21,9 +21,17 @@ public final class CompressionMethodRegistry {
     /** A new registry with moelab's methods, in the order the CLI lists them. */
     public static CompressionMethodRegistry builtIn() {
         CompressionMethodRegistry registry = new CompressionMethodRegistry();
-        List.of(FrequencyPruning.DESCRIPTOR, RandomPruning.DESCRIPTOR, ReconstructionPruning.DESCRIPTOR,
-                UniformAveraging.DESCRIPTOR, MSmoe.DESCRIPTOR, McSmoe.DESCRIPTOR, SubMoe.DESCRIPTOR, Dern.DESCRIPTOR,
-                MixedPrecisionExperts.DESCRIPTOR).forEach(registry::register);
+        List.of(
+                        FrequencyPruning.DESCRIPTOR,
+                        RandomPruning.DESCRIPTOR,
+                        ReconstructionPruning.DESCRIPTOR,
+                        UniformAveraging.DESCRIPTOR,
+                        MSmoe.DESCRIPTOR,
+                        McSmoe.DESCRIPTOR,
+                        SubMoe.DESCRIPTOR,
+                        Dern.DESCRIPTOR,
+                        MixedPrecisionExperts.DESCRIPTOR)
+                .forEach(registry::register);
         return registry;
     }
 

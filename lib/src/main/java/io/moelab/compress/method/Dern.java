@@ -8,7 +8,6 @@ import io.moelab.compress.Gemm;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,8 +47,8 @@ import java.util.Map;
  * target's neuron mass that came from it.
  */
 public final class Dern implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("dern", List.of(),
-            (values, context) -> new Dern());
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("dern", List.of(), (values, context) -> new Dern());
 
     /** Similarities are computed this many at a time, so memory stays bounded at Mixtral widths. */
     private static final int SIMILARITY_BLOCK = 1 << 24;
@@ -72,8 +71,7 @@ public final class Dern implements CompressionMethod {
     }
 
     /** A dropped neuron and the retained neuron it merges into. */
-    private record Segment(int sourceExpert, int sourceNeuron, int targetNeuron) {
-    }
+    private record Segment(int sourceExpert, int sourceNeuron, int targetNeuron) {}
 
     /** Keeps {@code kept} (any order; stored ascending) and merges every other expert's neurons into them. */
     static CompressedLayer recombine(MoeLayerWeights layer, int[] kept, double[] importance) {
@@ -102,8 +100,8 @@ public final class Dern implements CompressionMethod {
     }
 
     /** Adds each neuron of {@code source} to the segments of the retained expert holding its best match. */
-    private static void assign(int source, ExpertWeights expert, List<float[]> retainedNeurons,
-                               List<List<Segment>> segments) {
+    private static void assign(
+            int source, ExpertWeights expert, List<float[]> retainedNeurons, List<List<Segment>> segments) {
         int intermediate = expert.intermediate();
         int width = 3 * expert.hidden();
         float[] neurons = unitNeurons(expert);
@@ -134,8 +132,13 @@ public final class Dern implements CompressionMethod {
     }
 
     /** Retained expert {@code self} with its segments merged in; appends the target's plan rows. */
-    private static ExpertWeights merge(MoeLayerWeights layer, int target, int self, List<Segment> segments,
-                                       double[] importance, List<PlanEntry> plan) {
+    private static ExpertWeights merge(
+            MoeLayerWeights layer,
+            int target,
+            int self,
+            List<Segment> segments,
+            double[] importance,
+            List<PlanEntry> plan) {
         ExpertWeights own = layer.experts().get(self);
         int hidden = own.hidden();
         int intermediate = own.intermediate();
@@ -149,7 +152,9 @@ public final class Dern implements CompressionMethod {
         float[] down = own.down().clone();
         double[] share = new double[layer.numExperts()];
         for (int n = 0; n < intermediate; n++) {
-            double incoming = byNeuron.get(n).stream().mapToDouble(s -> importance[s.sourceExpert()]).sum();
+            double incoming = byNeuron.get(n).stream()
+                    .mapToDouble(s -> importance[s.sourceExpert()])
+                    .sum();
             if (incoming == 0) {
                 share[self] += 1;
                 continue;

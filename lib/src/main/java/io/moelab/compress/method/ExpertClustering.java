@@ -27,8 +27,8 @@ public interface ExpertClustering extends Serializable {
             renumbered[i] = order.computeIfAbsent(raw[i], label -> order.size());
         }
         if (order.size() != k) {
-            throw new MoelabInputException("k-means gave " + order.size() + " non-empty clusters of experts, "
-                    + k + " needed (experts with identical outputs?)");
+            throw new MoelabInputException("k-means gave " + order.size() + " non-empty clusters of experts, " + k
+                    + " needed (experts with identical outputs?)");
         }
         return renumbered;
     }
@@ -45,9 +45,13 @@ public interface ExpertClustering extends Serializable {
             index.put(p, list.size());
             list.add(p);
         }
-        List<CentroidCluster<DoublePoint>> clusters = new KMeansPlusPlusClusterer<DoublePoint>(k, 1000,
-                new org.apache.commons.math3.ml.distance.EuclideanDistance(), random,
-                KMeansPlusPlusClusterer.EmptyClusterStrategy.LARGEST_VARIANCE).cluster(list);
+        List<CentroidCluster<DoublePoint>> clusters = new KMeansPlusPlusClusterer<DoublePoint>(
+                        k,
+                        1000,
+                        new org.apache.commons.math3.ml.distance.EuclideanDistance(),
+                        random,
+                        KMeansPlusPlusClusterer.EmptyClusterStrategy.LARGEST_VARIANCE)
+                .cluster(list);
         int[] labels = new int[points.length];
         for (int c = 0; c < clusters.size(); c++) {
             for (DoublePoint member : clusters.get(c).getPoints()) {

@@ -2,7 +2,6 @@ package io.moelab.compress.method;
 
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
-
 import java.util.ArrayList;
 import java.util.List;
 

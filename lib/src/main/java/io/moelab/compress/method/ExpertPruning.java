@@ -4,7 +4,6 @@ import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,8 +12,7 @@ import java.util.stream.IntStream;
 
 /** What every pruning method shares: keeping a subset of a layer's experts unchanged. */
 public final class ExpertPruning {
-    private ExpertPruning() {
-    }
+    private ExpertPruning() {}
 
     /** The layer with only {@code kept} experts, in ascending original order; the others are dropped. */
     public static CompressedLayer keep(MoeLayerWeights layer, int[] kept) {
@@ -34,8 +32,11 @@ public final class ExpertPruning {
 
     /** The {@code m} experts with the highest score, ties to the lower index. */
     static int[] topByScore(double[] score, int m) {
-        return IntStream.range(0, score.length).boxed()
+        return IntStream.range(0, score.length)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingDouble(e -> -score[e]).thenComparingInt(e -> e))
-                .limit(m).mapToInt(Integer::intValue).toArray();
+                .limit(m)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 }

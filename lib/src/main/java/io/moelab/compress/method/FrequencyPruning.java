@@ -5,7 +5,6 @@ import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +14,8 @@ import java.util.Map;
  * statistics of task-specific calibration data (the job's {@code --stats-label}).
  */
 public final class FrequencyPruning implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("frequency", List.of(),
-            (values, context) -> new FrequencyPruning());
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("frequency", List.of(), (values, context) -> new FrequencyPruning());
 
     @Override
     public String name() {
@@ -31,7 +30,9 @@ public final class FrequencyPruning implements CompressionMethod {
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
         context.requireFewerThan(layer.numExperts());
-        double[] selections = java.util.Arrays.stream(calibration.selections()).asDoubleStream().toArray();
+        double[] selections = java.util.Arrays.stream(calibration.selections())
+                .asDoubleStream()
+                .toArray();
         return ExpertPruning.keep(layer, ExpertPruning.topByScore(selections, context.targetExperts()));
     }
 }

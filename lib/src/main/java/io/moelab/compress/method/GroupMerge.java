@@ -4,7 +4,6 @@ import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +12,7 @@ import java.util.List;
  * for the smaller-router form, every member mapped to its group for the exact-router form.
  */
 final class GroupMerge {
-    private GroupMerge() {
-    }
+    private GroupMerge() {}
 
     /** How one group becomes one expert: its members (leader first) → merged expert and plan rows. */
     interface Merger {
@@ -27,6 +25,10 @@ final class GroupMerge {
         for (int g = 0; g < grouping.leaders().length; g++) {
             experts.add(merger.merge(g, grouping.members(g), plan));
         }
-        return new CompressedLayer(experts, layer.routerRows(grouping.leaders()), grouping.groupOf().clone(), plan);
+        return new CompressedLayer(
+                experts,
+                layer.routerRows(grouping.leaders()),
+                grouping.groupOf().clone(),
+                plan);
     }
 }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Frequency-weighted merge coefficients of a group, {@code f_e / Σ f}; equal weights when no member was ever selected. */
 final class GroupWeights {
-    private GroupWeights() {
-    }
+    private GroupWeights() {}
 
     static double[] byFrequency(List<Integer> members, double[] frequency) {
         double total = members.stream().mapToDouble(e -> frequency[e]).sum();

@@ -7,8 +7,6 @@ import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
-import io.moelab.compress.method.NeuronAlignment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +20,8 @@ import java.util.Map;
  * member pointing at its group, so the exact-router export routes as the original router does.
  */
 public final class MSmoe implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("m-smoe", List.of(),
-            (values, context) -> new MSmoe());
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("m-smoe", List.of(), (values, context) -> new MSmoe());
 
     @Override
     public String name() {
@@ -46,7 +44,8 @@ public final class MSmoe implements CompressionMethod {
             String[] digests = new String[members.size()];
             aligned.add(leader);
             for (int i = 1; i < members.size(); i++) {
-                int[] permutation = NeuronAlignment.align(leader, layer.experts().get(members.get(i)));
+                int[] permutation =
+                        NeuronAlignment.align(leader, layer.experts().get(members.get(i)));
                 aligned.add(layer.experts().get(members.get(i)).permuteNeurons(permutation));
                 digests[i] = NeuronAlignment.digest(permutation);
             }

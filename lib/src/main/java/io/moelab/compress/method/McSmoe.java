@@ -1,13 +1,12 @@
 package io.moelab.compress.method;
 
+import io.moelab.MoelabInputException;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
-
-import io.moelab.MoelabInputException;
 import io.moelab.compress.linalg.LowRankSparse;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import java.util.TreeMap;
  * compressed experts. Rank 0 picks a quarter of the matrix's smaller side.
  */
 public final class McSmoe implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("mc-smoe",
-            List.of(Settings.RANK, Settings.SPARSE_SHARE), (values, context) -> {
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("mc-smoe", List.of(Settings.RANK, Settings.SPARSE_SHARE), (values, context) -> {
                 Settings settings = Settings.from(values);
                 return new McSmoe(settings.rank(), settings.sparseShare());
             });
@@ -33,8 +32,8 @@ public final class McSmoe implements CompressionMethod {
 
     public McSmoe(int rank, double sparseShare) {
         if (rank < 0 || !(sparseShare >= 0 && sparseShare <= 1)) {
-            throw new MoelabInputException("mc-smoe: --rank must be ≥ 0 and --sparse-share in [0, 1], got "
-                    + rank + " and " + sparseShare);
+            throw new MoelabInputException(
+                    "mc-smoe: --rank must be ≥ 0 and --sparse-share in [0, 1], got " + rank + " and " + sparseShare);
         }
         this.rank = rank;
         this.sparseShare = sparseShare;
@@ -49,9 +48,12 @@ public final class McSmoe implements CompressionMethod {
     public record Settings(int rank, double sparseShare) {
         public static final Settings DEFAULTS = new Settings(0, 0.05);
         /** Declared as {@link SubMoe.Settings#RANK} is, so the two methods share one {@code --rank}. */
-        public static final MethodParameter<Integer> RANK = new MethodParameter<>("rank", Integer.class,
-                DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
-        public static final MethodParameter<Double> SPARSE_SHARE = new MethodParameter<>("sparse-share", Double.class,
+        public static final MethodParameter<Integer> RANK = new MethodParameter<>(
+                "rank", Integer.class, DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
+
+        public static final MethodParameter<Double> SPARSE_SHARE = new MethodParameter<>(
+                "sparse-share",
+                Double.class,
                 DEFAULTS.sparseShare(),
                 "MC-SMoE: share of entries in the sparse residual (default: " + DEFAULTS.sparseShare() + ").");
 
@@ -76,14 +78,17 @@ public final class McSmoe implements CompressionMethod {
     @Override
     public CompressedLayer compress(MoeLayerWeights layer, LayerCalibration calibration, CompressionContext context) {
         CompressedLayer merged = merge.compress(layer, calibration, context);
-        List<ExpertWeights> compressed = merged.experts().stream().map(this::lowRankPlusSparse).toList();
+        List<ExpertWeights> compressed =
+                merged.experts().stream().map(this::lowRankPlusSparse).toList();
         return new CompressedLayer(compressed, merged.router(), merged.expertMap(), merged.plan());
     }
 
     private ExpertWeights lowRankPlusSparse(ExpertWeights expert) {
         int hidden = expert.hidden();
         int intermediate = expert.intermediate();
-        return new ExpertWeights(hidden, intermediate,
+        return new ExpertWeights(
+                hidden,
+                intermediate,
                 compress(expert.gate(), intermediate, hidden),
                 compress(expert.up(), intermediate, hidden),
                 compress(expert.down(), hidden, intermediate));

@@ -9,5 +9,4 @@ import java.io.Serializable;
  * @param seed       the run's seed (random pruning's draw, Sub-MoE's K-means initialisation)
  * @param clustering Sub-MoE's K-means (the Spark job passes MLlib's)
  */
-public record MethodContext(long seed, ExpertClustering clustering) implements Serializable {
-}
+public record MethodContext(long seed, ExpertClustering clustering) implements Serializable {}

@@ -24,8 +24,8 @@ public record MethodParameter<T>(String name, Class<T> type, T defaultValue, Str
             throw new IllegalArgumentException("parameter name '" + name + "' is not lower-case words joined by '-'");
         }
         if (!type.isInstance(defaultValue)) {
-            throw new IllegalArgumentException("parameter " + name + ": default " + defaultValue + " is not a "
-                    + type.getSimpleName());
+            throw new IllegalArgumentException(
+                    "parameter " + name + ": default " + defaultValue + " is not a " + type.getSimpleName());
         }
     }
 

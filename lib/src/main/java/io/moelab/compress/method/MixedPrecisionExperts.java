@@ -1,5 +1,6 @@
 package io.moelab.compress.method;
 
+import io.moelab.MoelabInputException;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
@@ -8,8 +9,6 @@ import io.moelab.compress.Gemm;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
-import io.moelab.MoelabInputException;
 import io.moelab.routing.FamilyRule;
 import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.Softmax;
@@ -52,7 +51,8 @@ import java.util.stream.IntStream;
  * round-to-nearest.
  */
 public final class MixedPrecisionExperts implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("mixed-precision",
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "mixed-precision",
             List.of(Settings.AVERAGE_BITS),
             (values, context) -> new MixedPrecisionExperts(Settings.from(values).averageBits()));
 
@@ -77,20 +77,20 @@ public final class MixedPrecisionExperts implements CompressionMethod {
      * @param frequencyExponent α, on the selection share and on the quantisation loss
      * @param weightExponent    β, on the activated-weight share
      */
-    public MixedPrecisionExperts(double averageBits, List<Integer> widths, double frequencyExponent,
-                                 double weightExponent) {
+    public MixedPrecisionExperts(
+            double averageBits, List<Integer> widths, double frequencyExponent, double weightExponent) {
         this.widths = new TreeSet<>(widths).stream().mapToInt(Integer::intValue).toArray();
         if (this.widths.length == 0 || this.widths[0] < MIN_WIDTH || this.widths[this.widths.length - 1] > MAX_WIDTH) {
-            throw new MoelabInputException("mixed-precision widths must be between " + MIN_WIDTH + " and "
-                    + MAX_WIDTH + " bits, got " + widths);
+            throw new MoelabInputException("mixed-precision widths must be between " + MIN_WIDTH + " and " + MAX_WIDTH
+                    + " bits, got " + widths);
         }
         if (!(averageBits >= this.widths[0])) {
-            throw new MoelabInputException("mixed-precision average bits " + averageBits
-                    + " is below the narrowest width " + this.widths[0]);
+            throw new MoelabInputException(
+                    "mixed-precision average bits " + averageBits + " is below the narrowest width " + this.widths[0]);
         }
         if (!(frequencyExponent >= 0) || !(weightExponent >= 0)) {
-            throw new MoelabInputException("mixed-precision exponents must be ≥ 0, got α " + frequencyExponent
-                    + " and β " + weightExponent);
+            throw new MoelabInputException(
+                    "mixed-precision exponents must be ≥ 0, got α " + frequencyExponent + " and β " + weightExponent);
         }
         this.averageBits = averageBits;
         this.frequencyExponent = frequencyExponent;
@@ -104,7 +104,9 @@ public final class MixedPrecisionExperts implements CompressionMethod {
      */
     public record Settings(double averageBits) {
         public static final Settings DEFAULTS = new Settings(3.0);
-        public static final MethodParameter<Double> AVERAGE_BITS = new MethodParameter<>("average-bits", Double.class,
+        public static final MethodParameter<Double> AVERAGE_BITS = new MethodParameter<>(
+                "average-bits",
+                Double.class,
                 DEFAULTS.averageBits(),
                 "Mixed precision: average bits per expert weight (default: " + DEFAULTS.averageBits() + ").");
 
@@ -120,9 +122,19 @@ public final class MixedPrecisionExperts implements CompressionMethod {
 
     @Override
     public Map<String, Object> parameters() {
-        return Map.of("average_bits", averageBits, "widths", Arrays.stream(widths).boxed().toList(),
-                "frequency_exponent", frequencyExponent, "weight_exponent", weightExponent,
-                "quantizer", "rtn-asymmetric-per-channel", "allocation", "exact-integer-program");
+        return Map.of(
+                "average_bits",
+                averageBits,
+                "widths",
+                Arrays.stream(widths).boxed().toList(),
+                "frequency_exponent",
+                frequencyExponent,
+                "weight_exponent",
+                weightExponent,
+                "quantizer",
+                "rtn-asymmetric-per-channel",
+                "allocation",
+                "exact-integer-program");
     }
 
     @Override
@@ -135,14 +147,17 @@ public final class MixedPrecisionExperts implements CompressionMethod {
         int numExperts = layer.numExperts();
         int tokens = calibration.tokens();
         float[] probabilities = Softmax.rows(calibration.routerLogits(layer), tokens, numExperts);
-        RoutingDecision routing = FamilyRule.topK(probabilities, tokens, context.config().routing().topK(), context.config());
+        RoutingDecision routing = FamilyRule.topK(
+                probabilities, tokens, context.config().routing().topK(), context.config());
         double[] frequency = calibration.frequencies();
         double[] activatedWeight = shares(activatedWeight(routing));
         double[][] cost = new double[numExperts][];
         for (int e = 0; e < numExperts; e++) {
-            double significance = Math.pow(frequency[e], frequencyExponent) * Math.pow(activatedWeight[e], weightExponent);
+            double significance =
+                    Math.pow(frequency[e], frequencyExponent) * Math.pow(activatedWeight[e], weightExponent);
             cost[e] = Arrays.stream(quantisationLoss(layer.experts().get(e), e, routing, calibration))
-                    .map(loss -> significance * Math.pow(loss, frequencyExponent)).toArray();
+                    .map(loss -> significance * Math.pow(loss, frequencyExponent))
+                    .toArray();
         }
         int[] bits = allocate(cost, widths, (int) Math.floor(averageBits * numExperts + 1e-9));
         List<ExpertWeights> experts = new ArrayList<>();
@@ -191,8 +206,8 @@ public final class MixedPrecisionExperts implements CompressionMethod {
             }
         }
         if (best[numExperts][used] == Double.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException(budget + " bits cannot hold " + numExperts + " experts of at least "
-                    + widths[0] + " bits");
+            throw new IllegalArgumentException(
+                    budget + " bits cannot hold " + numExperts + " experts of at least " + widths[0] + " bits");
         }
         int[] bits = new int[numExperts];
         for (int e = numExperts; e > 0; e--) {
@@ -220,7 +235,8 @@ public final class MixedPrecisionExperts implements CompressionMethod {
     }
 
     /** {@code L_e(b)} for every candidate width: the gated output error on the tokens that selected the expert. */
-    private double[] quantisationLoss(ExpertWeights expert, int e, RoutingDecision routing, LayerCalibration calibration) {
+    private double[] quantisationLoss(
+            ExpertWeights expert, int e, RoutingDecision routing, LayerCalibration calibration) {
         int hidden = expert.hidden();
         List<Integer> selecting = new ArrayList<>();
         List<Float> gates = new ArrayList<>();

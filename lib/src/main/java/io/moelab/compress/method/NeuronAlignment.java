@@ -1,9 +1,8 @@
 package io.moelab.compress.method;
 
+import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.linalg.LinearAssignment;
 import io.moelab.compress.linalg.NativeMatrix;
-
-import io.moelab.compress.ExpertWeights;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +18,7 @@ import java.util.HexFormat;
  * Permuting neurons never changes an expert's function, only which neurons line up for averaging.
  */
 public final class NeuronAlignment {
-    private NeuronAlignment() {
-    }
+    private NeuronAlignment() {}
 
     /**
      * The profit matrix P, row-major [intermediate × intermediate] (rows: leader neurons, columns:
@@ -45,9 +43,10 @@ public final class NeuronAlignment {
      * {@code profit = beta·profit + A·Bᵀ} for neuron-per-row matrices [rows × cols], or
      * {@code + Aᵀ·B} for neuron-per-column ones ({@code neuronsInColumns}).
      */
-    private static void addProduct(NativeMatrix profit, float[] lead, float[] mem, int rows, int cols,
-                                   boolean neuronsInColumns, float beta) {
-        try (NativeMatrix a = NativeMatrix.of(lead, rows, cols); NativeMatrix b = NativeMatrix.of(mem, rows, cols)) {
+    private static void addProduct(
+            NativeMatrix profit, float[] lead, float[] mem, int rows, int cols, boolean neuronsInColumns, float beta) {
+        try (NativeMatrix a = NativeMatrix.of(lead, rows, cols);
+                NativeMatrix b = NativeMatrix.of(mem, rows, cols)) {
             profit.accumulate(a, neuronsInColumns, b, !neuronsInColumns, beta);
         }
     }

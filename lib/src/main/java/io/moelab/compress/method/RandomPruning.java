@@ -5,7 +5,6 @@ import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
-
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -17,8 +16,8 @@ import java.util.SplittableRandom;
  */
 public final class RandomPruning implements CompressionMethod {
     /** No knob of its own: the draw follows the run's seed. */
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("random", List.of(),
-            (values, context) -> new RandomPruning(context.seed()));
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("random", List.of(), (values, context) -> new RandomPruning(context.seed()));
 
     private final long seed;
 

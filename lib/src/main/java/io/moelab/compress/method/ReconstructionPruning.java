@@ -1,5 +1,6 @@
 package io.moelab.compress.method;
 
+import io.moelab.MoelabInputException;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
@@ -7,8 +8,6 @@ import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeBlockOutput;
 import io.moelab.compress.MoeLayerWeights;
-
-import io.moelab.MoelabInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +26,9 @@ import java.util.Map;
  * than {@link #MAX_SUBSETS} subsets is refused rather than searched for hours.
  */
 public final class ReconstructionPruning implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("naee", List.of(Settings.BATCH_TOKENS),
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "naee",
+            List.of(Settings.BATCH_TOKENS),
             (values, context) -> new ReconstructionPruning(Settings.from(values).batchTokens()));
 
     static final long MAX_SUBSETS = 200_000;
@@ -47,8 +48,10 @@ public final class ReconstructionPruning implements CompressionMethod {
      */
     public record Settings(int batchTokens) {
         public static final Settings DEFAULTS = new Settings(128);
-        public static final MethodParameter<Integer> BATCH_TOKENS = new MethodParameter<>("naee-batch-tokens",
-                Integer.class, DEFAULTS.batchTokens(),
+        public static final MethodParameter<Integer> BATCH_TOKENS = new MethodParameter<>(
+                "naee-batch-tokens",
+                Integer.class,
+                DEFAULTS.batchTokens(),
                 "NAEE: tokens per batch of the summed reconstruction error (default: " + DEFAULTS.batchTokens() + ").");
 
         static Settings from(ParameterValues values) {
@@ -73,8 +76,9 @@ public final class ReconstructionPruning implements CompressionMethod {
         int keep = context.targetExperts();
         long subsets = binomial(numExperts, keep);
         if (subsets > MAX_SUBSETS) {
-            throw new MoelabInputException("naee: layer " + layer.layer() + " has C(" + numExperts + ", " + keep + ") = "
-                    + subsets + " expert subsets, more than the " + MAX_SUBSETS + " an exhaustive search allows");
+            throw new MoelabInputException(
+                    "naee: layer " + layer.layer() + " has C(" + numExperts + ", " + keep + ") = " + subsets
+                            + " expert subsets, more than the " + MAX_SUBSETS + " an exhaustive search allows");
         }
         int tokens = calibration.tokens();
         int hidden = layer.hidden();
@@ -85,7 +89,8 @@ public final class ReconstructionPruning implements CompressionMethod {
         }
         boolean[] all = new boolean[numExperts];
         Arrays.fill(all, true);
-        float[] full = MoeBlockOutput.combine(MoeBlockOutput.route(logits, tokens, all, context.config()), outputs, tokens, hidden);
+        float[] full = MoeBlockOutput.combine(
+                MoeBlockOutput.route(logits, tokens, all, context.config()), outputs, tokens, hidden);
 
         int[] subset = new int[keep];
         for (int i = 0; i < keep; i++) {
@@ -98,8 +103,8 @@ public final class ReconstructionPruning implements CompressionMethod {
             for (int e : subset) {
                 kept[e] = true;
             }
-            float[] pruned = MoeBlockOutput.combine(MoeBlockOutput.route(logits, tokens, kept, context.config()),
-                    outputs, tokens, hidden);
+            float[] pruned = MoeBlockOutput.combine(
+                    MoeBlockOutput.route(logits, tokens, kept, context.config()), outputs, tokens, hidden);
             double error = batchedFrobenius(full, pruned, tokens, hidden);
             if (error < bestError) {
                 bestError = error;

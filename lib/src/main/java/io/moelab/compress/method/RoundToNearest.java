@@ -12,14 +12,15 @@ import io.moelab.compress.ExpertWeights;
  * within half a step ({@code scale / 2}) of its original.
  */
 final class RoundToNearest {
-    private RoundToNearest() {
-    }
+    private RoundToNearest() {}
 
     /** The expert with W1, W3 and W2 each fake-quantised to {@code bits} per output channel. */
     static ExpertWeights expert(ExpertWeights expert, int bits) {
         int hidden = expert.hidden();
         int intermediate = expert.intermediate();
-        return new ExpertWeights(hidden, intermediate,
+        return new ExpertWeights(
+                hidden,
+                intermediate,
                 rows(expert.gate(), intermediate, hidden, bits),
                 rows(expert.up(), intermediate, hidden, bits),
                 rows(expert.down(), hidden, intermediate, bits));

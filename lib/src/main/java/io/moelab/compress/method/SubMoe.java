@@ -7,7 +7,6 @@ import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
 import io.moelab.compress.linalg.JointSvd;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,11 @@ import java.util.TreeMap;
  * target with the router row of its most frequent member, as M-SMoE uses its leader's.
  */
 public final class SubMoe implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("sub-moe", List.of(Settings.RANK),
-            (values, context) -> new SubMoe(context.clustering(), context.seed(), Settings.from(values).rank()));
+    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(
+            "sub-moe",
+            List.of(Settings.RANK),
+            (values, context) -> new SubMoe(
+                    context.clustering(), context.seed(), Settings.from(values).rank()));
 
     private final ExpertClustering clustering;
     private final long seed;
@@ -45,8 +47,8 @@ public final class SubMoe implements CompressionMethod {
     public record Settings(int rank) {
         public static final Settings DEFAULTS = new Settings(0);
         /** Declared as {@link McSmoe.Settings#RANK} is, so the two methods share one {@code --rank}. */
-        public static final MethodParameter<Integer> RANK = new MethodParameter<>("rank", Integer.class,
-                DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
+        public static final MethodParameter<Integer> RANK = new MethodParameter<>(
+                "rank", Integer.class, DEFAULTS.rank(), "MC-SMoE / Sub-MoE rank (default: the method's own).");
 
         static Settings from(ParameterValues values) {
             return new Settings(values.get(RANK));
@@ -94,7 +96,8 @@ public final class SubMoe implements CompressionMethod {
         List<ExpertWeights> merged = new ArrayList<>();
         List<PlanEntry> plan = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            List<ExpertWeights> experts = members.get(c).stream().map(layer.experts()::get).toList();
+            List<ExpertWeights> experts =
+                    members.get(c).stream().map(layer.experts()::get).toList();
             double[] weights = GroupWeights.byFrequency(members.get(c), frequency);
             for (int i = 0; i < weights.length; i++) {
                 plan.add(PlanEntry.unpermuted(c, members.get(c).get(i), weights[i]));
@@ -107,7 +110,9 @@ public final class SubMoe implements CompressionMethod {
     private ExpertWeights jointMerge(List<ExpertWeights> experts, double[] weights) {
         int hidden = experts.get(0).hidden();
         int intermediate = experts.get(0).intermediate();
-        return new ExpertWeights(hidden, intermediate,
+        return new ExpertWeights(
+                hidden,
+                intermediate,
                 merge(experts.stream().map(ExpertWeights::gate).toList(), intermediate, hidden, weights),
                 merge(experts.stream().map(ExpertWeights::up).toList(), intermediate, hidden, weights),
                 merge(experts.stream().map(ExpertWeights::down).toList(), hidden, intermediate, weights));

@@ -7,7 +7,6 @@ import io.moelab.compress.ExpertWeights;
 import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,8 @@ import java.util.Map;
  * as MC-SMoE's "average" baseline does.
  */
 public final class UniformAveraging implements CompressionMethod {
-    public static final MethodDescriptor DESCRIPTOR = new MethodDescriptor("uniform", List.of(),
-            (values, context) -> new UniformAveraging());
+    public static final MethodDescriptor DESCRIPTOR =
+            new MethodDescriptor("uniform", List.of(), (values, context) -> new UniformAveraging());
 
     @Override
     public String name() {
@@ -41,7 +40,8 @@ public final class UniformAveraging implements CompressionMethod {
             for (int i = 0; i < members.size(); i++) {
                 plan.add(PlanEntry.unpermuted(target, members.get(i), weights[i]));
             }
-            List<ExpertWeights> experts = members.stream().map(layer.experts()::get).toList();
+            List<ExpertWeights> experts =
+                    members.stream().map(layer.experts()::get).toList();
             return ExpertWeights.weightedSum(experts, weights);
         });
     }

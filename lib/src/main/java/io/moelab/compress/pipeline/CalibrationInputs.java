@@ -1,7 +1,6 @@
 package io.moelab.compress.pipeline;
 
 import io.moelab.compress.LayerCalibration;
-
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
 import io.moelab.moe.TokenBatch;
@@ -20,8 +19,7 @@ import java.util.TreeMap;
 public final class CalibrationInputs {
     private static final int SEQUENCES_PER_FORWARD = 8;
 
-    private CalibrationInputs() {
-    }
+    private CalibrationInputs() {}
 
     public static Map<Integer, LayerCalibration> collect(MoeModel model, List<int[]> sequences, int... layers) {
         int hidden = model.config().hiddenSize();
@@ -35,8 +33,12 @@ public final class CalibrationInputs {
         RoutingObserver observer = routing -> record(routing, inputs, selections);
         for (int start = 0; start < sequences.size(); start += SEQUENCES_PER_FORWARD) {
             List<int[]> group = sequences.subList(start, Math.min(sequences.size(), start + SEQUENCES_PER_FORWARD));
-            model.forward(TokenBatch.of(group.toArray(int[][]::new)),
-                    ForwardOptions.builder().observe(observer).stopAfterLastMoeLayer(true).build());
+            model.forward(
+                    TokenBatch.of(group.toArray(int[][]::new)),
+                    ForwardOptions.builder()
+                            .observe(observer)
+                            .stopAfterLastMoeLayer(true)
+                            .build());
         }
         Map<Integer, LayerCalibration> result = new TreeMap<>();
         for (int layer : layers) {
@@ -53,7 +55,8 @@ public final class CalibrationInputs {
         return result;
     }
 
-    private static void record(LayerRouting routing, Map<Integer, List<float[]>> inputs, Map<Integer, long[]> selections) {
+    private static void record(
+            LayerRouting routing, Map<Integer, List<float[]>> inputs, Map<Integer, long[]> selections) {
         List<float[]> chunks = inputs.get(routing.layer());
         if (chunks == null) {
             return;

@@ -28,15 +28,23 @@ public final class CompressedCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the model card says besides the plan. */
-    public record Provenance(String method, Map<String, Object> parameters, int targetExperts, String statsRun,
-                             String calibration, String inputs, String producedBy) {
-    }
+    public record Provenance(
+            String method,
+            Map<String, Object> parameters,
+            int targetExperts,
+            String statsRun,
+            String calibration,
+            String inputs,
+            String producedBy) {}
 
-    private CompressedCheckpoint() {
-    }
+    private CompressedCheckpoint() {}
 
-    public static void write(CompressedModel model, Map<Integer, Double> skipBetas, Provenance provenance,
-                             Path output, long maxShardBytes) {
+    public static void write(
+            CompressedModel model,
+            Map<Integer, Double> skipBetas,
+            Provenance provenance,
+            Path output,
+            long maxShardBytes) {
         if (Files.exists(output)) {
             throw new MoelabInputException(output + ": already exists; choose a new output directory");
         }
@@ -47,7 +55,11 @@ public final class CompressedCheckpoint {
             Files.writeString(staging.resolve("config.json"), JSON.writeValueAsString(model.configJson()));
             SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
             for (Map.Entry<String, FloatTensor> tensor : model.tensors().entrySet()) {
-                writer.add(tensor.getKey(), model.dtype(), tensor.getValue().shape(), tensor.getValue().values());
+                writer.add(
+                        tensor.getKey(),
+                        model.dtype(),
+                        tensor.getValue().shape(),
+                        tensor.getValue().values());
             }
             writer.writeSharded(staging, maxShardBytes);
             ModelDirectory.copyCompanionFiles(model.source().directory(), staging);

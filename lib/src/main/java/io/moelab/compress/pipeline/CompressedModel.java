@@ -1,17 +1,16 @@
 package io.moelab.compress.pipeline;
 
-import io.moelab.compress.CompressedLayer;
-import io.moelab.compress.ExpertWeights;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
-import io.moelab.moe.ExpertMap;
+import io.moelab.compress.CompressedLayer;
+import io.moelab.compress.ExpertWeights;
 import io.moelab.model.FloatTensor;
-import io.moelab.moe.ModelFamily;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.HalfFloats;
+import io.moelab.moe.ExpertMap;
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -64,7 +63,9 @@ public final class CompressedModel {
         ObjectNode json = source.configJson();
         MoeConfig config = source.config();
         if (form == ExportForm.SMALLER_ROUTER && !layers.isEmpty()) {
-            json.put(config.family().expertCountField(), layers.values().iterator().next().numExperts());
+            json.put(
+                    config.family().expertCountField(),
+                    layers.values().iterator().next().numExperts());
         } else if (form == ExportForm.EXACT_ROUTER) {
             Map<Integer, int[]> maps = new TreeMap<>();
             layers.forEach((layer, compressed) -> maps.put(layer, compressed.expertMap()));
@@ -98,7 +99,8 @@ public final class CompressedModel {
                 tensors.put(names[2], rounded(FloatTensor.matrix(hidden, intermediate, expert.down())));
             }
             if (form == ExportForm.SMALLER_ROUTER) {
-                tensors.put(family.routerWeight(layer),
+                tensors.put(
+                        family.routerWeight(layer),
                         rounded(FloatTensor.matrix(compressed.numExperts(), hidden, compressed.router())));
             }
         });
@@ -115,7 +117,8 @@ public final class CompressedModel {
         }
         float[] values = tensor.values().clone();
         for (int i = 0; i < values.length; i++) {
-            values[i] = dtype == DType.BF16 ? HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[i]))
+            values[i] = dtype == DType.BF16
+                    ? HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[i]))
                     : HalfFloats.f16ToFloat(HalfFloats.floatToF16(values[i]));
         }
         return new FloatTensor(tensor.shape(), values);

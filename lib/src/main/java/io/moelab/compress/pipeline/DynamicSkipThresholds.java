@@ -3,7 +3,6 @@ package io.moelab.compress.pipeline;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.Gemm;
 import io.moelab.compress.LayerCalibration;
-
 import io.moelab.moe.MoeConfig;
 import io.moelab.routing.Softmax;
 import io.moelab.routing.TopK;
@@ -16,8 +15,7 @@ import java.util.Arrays;
  * {@code {"betas": {...}}} file the {@code skip:betas=FILE} routing policy reads.
  */
 public final class DynamicSkipThresholds {
-    private DynamicSkipThresholds() {
-    }
+    private DynamicSkipThresholds() {}
 
     /** β of a compressed layer in its smaller-router form, on the calibration inputs; NaN without inputs or with top-1. */
     public static double beta(CompressedLayer layer, LayerCalibration calibration, MoeConfig config) {

@@ -1,13 +1,12 @@
 package io.moelab.compress.pipeline;
 
+import io.moelab.MoelabInputException;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionMethod;
 import io.moelab.compress.LayerCalibration;
-
-import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.checkpoint.DType;
+import io.moelab.moe.MoeConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,11 +19,13 @@ import java.util.TreeMap;
  */
 public final class ModelCompressor {
 
-    public enum Inputs { LAYER_WISE, PROGRESSIVE }
+    public enum Inputs {
+        LAYER_WISE,
+        PROGRESSIVE
+    }
 
     /** The compressed layers, and NAEE's dynamic-skipping β per MoE layer (NaN where undefined). */
-    public record Result(Map<Integer, CompressedLayer> layers, Map<Integer, Double> skipBetas) {
-    }
+    public record Result(Map<Integer, CompressedLayer> layers, Map<Integer, Double> skipBetas) {}
 
     private final CompressionMethod method;
     private final int targetExperts;
@@ -43,7 +44,8 @@ public final class ModelCompressor {
     public Result compress(ModelTensors model, List<int[]> calibration, Map<Integer, long[]> statsSelections) {
         MoeConfig config = model.config();
         int[] moeLayers = config.layers().moeLayerIndices();
-        CompressionContext context = new CompressionContext(config,
+        CompressionContext context = new CompressionContext(
+                config,
                 method.reducesExperts() ? targetExperts : config.experts().numExperts());
         if (method.reducesExperts()) {
             context.requireFewerThan(config.experts().numExperts());
@@ -53,20 +55,24 @@ public final class ModelCompressor {
         }
         Map<Integer, CompressedLayer> done = new TreeMap<>();
         Map<Integer, Double> betas = new TreeMap<>();
-        Map<Integer, LayerCalibration> original = inputs == Inputs.LAYER_WISE
-                ? CalibrationInputs.collect(model.model(), calibration, moeLayers) : null;
+        Map<Integer, LayerCalibration> original =
+                inputs == Inputs.LAYER_WISE ? CalibrationInputs.collect(model.model(), calibration, moeLayers) : null;
         for (int layer : moeLayers) {
-            LayerCalibration observed = original != null ? original.get(layer)
-                    : CalibrationInputs.collect(new CompressedModel(model, done, ExportForm.EXACT_ROUTER, DType.F32).model(),
-                            calibration, layer).get(layer);
+            LayerCalibration observed = original != null
+                    ? original.get(layer)
+                    : CalibrationInputs.collect(
+                                    new CompressedModel(model, done, ExportForm.EXACT_ROUTER, DType.F32).model(),
+                                    calibration,
+                                    layer)
+                            .get(layer);
             long[] selections = statsSelections != null ? statsSelections.get(layer) : observed.selections();
             if (selections == null || selections.length != config.experts().numExperts()) {
                 throw new MoelabInputException("routing statistics for layer " + layer + " have "
                         + (selections == null ? "no rows" : selections.length + " experts") + "; the model has "
                         + config.experts().numExperts());
             }
-            LayerCalibration layerCalibration = new LayerCalibration(selections, observed.inputs(), observed.tokens(),
-                    observed.hidden());
+            LayerCalibration layerCalibration =
+                    new LayerCalibration(selections, observed.inputs(), observed.tokens(), observed.hidden());
             CompressedLayer compressed = method.compress(model.moeLayer(layer), layerCalibration, context);
             done.put(layer, compressed);
             betas.put(layer, DynamicSkipThresholds.beta(compressed, layerCalibration, config));

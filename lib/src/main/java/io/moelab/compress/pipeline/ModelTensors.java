@@ -1,18 +1,17 @@
 package io.moelab.compress.pipeline;
 
-import io.moelab.compress.ExpertWeights;
-import io.moelab.compress.MoeLayerWeights;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
+import io.moelab.compress.ExpertWeights;
+import io.moelab.compress.MoeLayerWeights;
 import io.moelab.model.FloatTensor;
-import io.moelab.moe.ModelFamily;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.TensorInfo;
+import io.moelab.moe.ModelFamily;
+import io.moelab.moe.MoeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +35,13 @@ public final class ModelTensors {
     private final DType dtype;
     private final MoeModel model;
 
-    private ModelTensors(Path directory, ObjectNode configJson, MoeConfig config, Map<String, FloatTensor> tensors,
-                         DType dtype, MoeModel model) {
+    private ModelTensors(
+            Path directory,
+            ObjectNode configJson,
+            MoeConfig config,
+            Map<String, FloatTensor> tensors,
+            DType dtype,
+            MoeModel model) {
         this.directory = directory;
         this.configJson = configJson;
         this.config = config;
@@ -101,7 +105,9 @@ public final class ModelTensors {
 
     /** The router and experts of MoE layer {@code layer}. */
     public MoeLayerWeights moeLayer(int layer) {
-        if (layer < 0 || layer >= config.layers().numLayers() || !config.layers().isMoeLayer(layer)) {
+        if (layer < 0
+                || layer >= config.layers().numLayers()
+                || !config.layers().isMoeLayer(layer)) {
             throw new MoelabInputException("layer " + layer + " is not a MoE layer");
         }
         ModelFamily family = config.family();
@@ -110,9 +116,14 @@ public final class ModelTensors {
         List<ExpertWeights> experts = new ArrayList<>();
         for (int e = 0; e < config.experts().numExperts(); e++) {
             String[] names = family.expertWeights(layer, e);
-            experts.add(new ExpertWeights(hidden, intermediate, tensors.get(names[0]).values(),
-                    tensors.get(names[1]).values(), tensors.get(names[2]).values()));
+            experts.add(new ExpertWeights(
+                    hidden,
+                    intermediate,
+                    tensors.get(names[0]).values(),
+                    tensors.get(names[1]).values(),
+                    tensors.get(names[2]).values()));
         }
-        return new MoeLayerWeights(layer, hidden, tensors.get(family.routerWeight(layer)).values(), experts);
+        return new MoeLayerWeights(
+                layer, hidden, tensors.get(family.routerWeight(layer)).values(), experts);
     }
 }

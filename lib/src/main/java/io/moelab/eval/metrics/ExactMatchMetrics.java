@@ -11,8 +11,7 @@ import java.util.List;
  * normalisation.
  */
 final class ExactMatchMetrics {
-    private ExactMatchMetrics() {
-    }
+    private ExactMatchMetrics() {}
 
     /** @param results sorted by document id, all of one task (the first one's filters name the metrics) */
     static List<MetricValue> metrics(List<GenerationResult> results) {
@@ -31,8 +30,12 @@ final class ExactMatchMetrics {
     static List<ExampleOutcome> examples(List<GenerationResult> results) {
         List<ExampleOutcome> examples = new ArrayList<>();
         for (GenerationResult result : results) {
-            examples.add(new ExampleOutcome(result.documentId(), result.extraction().extract(0, result.generation()),
-                    result.target(), matches(result, 0), new double[0]));
+            examples.add(new ExampleOutcome(
+                    result.documentId(),
+                    result.extraction().extract(0, result.generation()),
+                    result.target(),
+                    matches(result, 0),
+                    new double[0]));
         }
         return examples;
     }

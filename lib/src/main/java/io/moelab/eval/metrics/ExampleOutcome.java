@@ -14,8 +14,9 @@ import java.io.Serializable;
  *       log-likelihood as the single log-likelihood.</li>
  * </ul>
  */
-public record ExampleOutcome(String documentId, String prediction, String target, boolean correct,
-        double[] loglikelihoods) implements Serializable {
+public record ExampleOutcome(
+        String documentId, String prediction, String target, boolean correct, double[] loglikelihoods)
+        implements Serializable {
     public ExampleOutcome {
         loglikelihoods = loglikelihoods.clone();
     }

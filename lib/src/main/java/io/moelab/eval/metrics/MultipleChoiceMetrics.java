@@ -10,8 +10,7 @@ import java.util.List;
  * characters, compared with the gold index; ties go to the lowest index.
  */
 final class MultipleChoiceMetrics {
-    private MultipleChoiceMetrics() {
-    }
+    private MultipleChoiceMetrics() {}
 
     /** @param results sorted by document id */
     static List<MetricValue> metrics(List<MultipleChoiceResult> results) {
@@ -22,7 +21,8 @@ final class MultipleChoiceMetrics {
             acc[i] = prediction(result) == result.gold() ? 1 : 0;
             accNorm[i] = normalisedPrediction(result) == result.gold() ? 1 : 0;
         }
-        return List.of(SampleMean.of("acc", MetricValue.NO_FILTER, acc),
+        return List.of(
+                SampleMean.of("acc", MetricValue.NO_FILTER, acc),
                 SampleMean.of("acc_norm", MetricValue.NO_FILTER, accNorm));
     }
 
@@ -30,8 +30,12 @@ final class MultipleChoiceMetrics {
         List<ExampleOutcome> examples = new ArrayList<>();
         for (MultipleChoiceResult result : results) {
             int predicted = prediction(result);
-            examples.add(new ExampleOutcome(result.documentId(), result.choices().get(predicted),
-                    result.choices().get(result.gold()), predicted == result.gold(), result.loglikelihoods()));
+            examples.add(new ExampleOutcome(
+                    result.documentId(),
+                    result.choices().get(predicted),
+                    result.choices().get(result.gold()),
+                    predicted == result.gold(),
+                    result.loglikelihoods()));
         }
         return examples;
     }

@@ -21,8 +21,7 @@ final class PerplexityMetrics {
     static final int BOOTSTRAP_RESAMPLES = 1000;
     private static final String[] NAMES = {"word_perplexity", "byte_perplexity", "bits_per_byte", "token_perplexity"};
 
-    private PerplexityMetrics() {
-    }
+    private PerplexityMetrics() {}
 
     /** @param results sorted by document id, so the resamples do not depend on their arrival order */
     static List<MetricValue> metrics(List<RollingResult> results, long bootstrapSeed) {
@@ -51,8 +50,8 @@ final class PerplexityMetrics {
     static List<ExampleOutcome> examples(List<RollingResult> results) {
         List<ExampleOutcome> examples = new ArrayList<>();
         for (RollingResult result : results) {
-            examples.add(new ExampleOutcome(result.documentId(), "", "", false,
-                    new double[] {-result.negativeLogLikelihood()}));
+            examples.add(new ExampleOutcome(
+                    result.documentId(), "", "", false, new double[] {-result.negativeLogLikelihood()}));
         }
         return examples;
     }
@@ -70,7 +69,9 @@ final class PerplexityMetrics {
             bytes += result.bytes();
             tokens += result.tokens();
         }
-        return new double[] {Math.exp(nll / words), Math.exp(nll / bytes), nll / bytes / Math.log(2), Math.exp(nll / tokens)};
+        return new double[] {
+            Math.exp(nll / words), Math.exp(nll / bytes), nll / bytes / Math.log(2), Math.exp(nll / tokens)
+        };
     }
 
     private static int[] identity(int n) {

@@ -5,8 +5,7 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 
 /** A metric that is the mean of per-document values, with lm-eval's standard error of the mean. */
 final class SampleMean {
-    private SampleMean() {
-    }
+    private SampleMean() {}
 
     static MetricValue of(String metric, String filter, double[] values) {
         return new MetricValue(metric, filter, new Mean().evaluate(values), standardError(values), values.length);

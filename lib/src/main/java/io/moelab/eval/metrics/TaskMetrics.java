@@ -17,8 +17,7 @@ public final class TaskMetrics {
     /** Bootstrap resamples behind the perplexities' standard errors (results.json's {@code bootstrap_iters}). */
     public static final int BOOTSTRAP_RESAMPLES = PerplexityMetrics.BOOTSTRAP_RESAMPLES;
 
-    private TaskMetrics() {
-    }
+    private TaskMetrics() {}
 
     /**
      * The task's metrics: {@code acc} and {@code acc_norm} (multiple_choice);
@@ -29,13 +28,15 @@ public final class TaskMetrics {
      * @param bootstrapSeed seeds the bootstrap behind the perplexities' standard errors
      * @throws IllegalArgumentException when a result is not of the output type's kind
      */
-    public static List<MetricValue> compute(OutputType type, List<? extends DocumentResult> results, long bootstrapSeed) {
+    public static List<MetricValue> compute(
+            OutputType type, List<? extends DocumentResult> results, long bootstrapSeed) {
         if (results.isEmpty()) {
             return List.of();
         }
         return switch (type) {
             case MULTIPLE_CHOICE -> MultipleChoiceMetrics.metrics(sorted(results, MultipleChoiceResult.class, type));
-            case LOGLIKELIHOOD_ROLLING -> PerplexityMetrics.metrics(sorted(results, RollingResult.class, type), bootstrapSeed);
+            case LOGLIKELIHOOD_ROLLING ->
+                PerplexityMetrics.metrics(sorted(results, RollingResult.class, type), bootstrapSeed);
             case GENERATE_UNTIL -> ExactMatchMetrics.metrics(sorted(results, GenerationResult.class, type));
         };
     }
@@ -49,14 +50,18 @@ public final class TaskMetrics {
         };
     }
 
-    private static <R extends DocumentResult> List<R> sorted(List<? extends DocumentResult> results, Class<R> kind,
-                                                            OutputType type) {
+    private static <R extends DocumentResult> List<R> sorted(
+            List<? extends DocumentResult> results, Class<R> kind, OutputType type) {
         for (DocumentResult result : results) {
             if (!kind.isInstance(result)) {
-                throw new IllegalArgumentException(type.yamlName() + " metrics need " + kind.getSimpleName()
-                        + "s; document " + result.documentId() + " has a " + result.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        type.yamlName() + " metrics need " + kind.getSimpleName() + "s; document " + result.documentId()
+                                + " has a " + result.getClass().getSimpleName());
             }
         }
-        return results.stream().map(kind::cast).sorted(Comparator.comparing(DocumentResult::documentId)).toList();
+        return results.stream()
+                .map(kind::cast)
+                .sorted(Comparator.comparing(DocumentResult::documentId))
+                .toList();
     }
 }

@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * @param ignorePunctuation remove ASCII punctuation from both sides
  * @param regexesToIgnore   removed from both sides, in order, before comparing
  */
-public record AnswerExtraction(List<Filter> filters, boolean ignoreCase, boolean ignorePunctuation,
-        List<String> regexesToIgnore) implements Serializable {
+public record AnswerExtraction(
+        List<Filter> filters, boolean ignoreCase, boolean ignorePunctuation, List<String> regexesToIgnore)
+        implements Serializable {
 
     /** The filter name when a task defines none. */
     public static final String NO_FILTER = "none";
+
     private static final String PUNCTUATION = "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]";
 
     /**
@@ -67,7 +69,9 @@ public record AnswerExtraction(List<Filter> filters, boolean ignoreCase, boolean
 
     /** Names of the metrics' filters, in order. */
     public List<String> filterNames() {
-        return filters.isEmpty() ? List.of(NO_FILTER) : filters.stream().map(Filter::name).toList();
+        return filters.isEmpty()
+                ? List.of(NO_FILTER)
+                : filters.stream().map(Filter::name).toList();
     }
 
     /** The answer under filter {@code index} of {@link #filterNames()}. */

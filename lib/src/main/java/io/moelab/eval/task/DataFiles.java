@@ -20,7 +20,9 @@ public record DataFiles(Format format, Map<String, List<String>> splits) impleme
 
     /** File formats; {@link #AUTO} picks by extension as the dataset readers do. */
     public enum Format {
-        JSONL, PARQUET, AUTO;
+        JSONL,
+        PARQUET,
+        AUTO;
 
         /** The name task files use. */
         public String yamlName() {

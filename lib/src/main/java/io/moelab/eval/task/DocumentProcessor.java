@@ -52,7 +52,8 @@ interface DocumentProcessor extends Serializable {
         Object value = fields.get(column);
         if (!(value instanceof String s)) {
             throw new DocumentException("process_docs " + processor + ": column '" + column + "' "
-                    + (fields.containsKey(column) ? "is " + Template.describe(value) + ", expected a string"
+                    + (fields.containsKey(column)
+                            ? "is " + Template.describe(value) + ", expected a string"
                             : "does not exist (columns: " + String.join(", ", new TreeSet<>(fields.keySet())) + ")"));
         }
         return s;
@@ -63,7 +64,8 @@ interface DocumentProcessor extends Serializable {
         Object value = fields.get(column);
         if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw new DocumentException("process_docs " + processor + ": column '" + column + "' "
-                    + (fields.containsKey(column) ? "is " + Template.describe(value) + ", expected a list of strings"
+                    + (fields.containsKey(column)
+                            ? "is " + Template.describe(value) + ", expected a list of strings"
                             : "does not exist (columns: " + String.join(", ", new TreeSet<>(fields.keySet())) + ")"));
         }
         return list.stream().map(String.class::cast).toList();
@@ -72,10 +74,9 @@ interface DocumentProcessor extends Serializable {
     /** Holder so the map is built once. */
     final class Registry {
         private static final Map<String, DocumentProcessor> BY_NAME = Stream.of(
-                new HellaSwagProcessor(), new WinoGrandeProcessor(), new WikitextProcessor())
+                        new HellaSwagProcessor(), new WinoGrandeProcessor(), new WikitextProcessor())
                 .collect(Collectors.toUnmodifiableMap(DocumentProcessor::name, Function.identity()));
 
-        private Registry() {
-        }
+        private Registry() {}
     }
 }

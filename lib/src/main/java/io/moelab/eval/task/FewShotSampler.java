@@ -12,21 +12,19 @@ import java.util.List;
  * itself. Each document gets its own examples, as lm-evaluation-harness draws them per document.
  */
 final class FewShotSampler {
-    private FewShotSampler() {
-    }
+    private FewShotSampler() {}
 
     /**
      * @return n examples in prompt order
      * @throws DocumentException when the pool holds fewer than n documents besides {@code doc}
      */
     static List<TaskDocument> sample(List<TaskDocument> pool, TaskDocument doc, int n, long seed, String split) {
-        record Keyed(long key, TaskDocument doc) {
-        }
+        record Keyed(long key, TaskDocument doc) {}
         String prefix = seed + "\u0000" + doc.id() + "\u0000";
         List<TaskDocument> chosen = pool.stream()
                 .filter(candidate -> !candidate.id().equals(doc.id()))
-                .map(candidate -> new Keyed(Murmur3.hash64((prefix + candidate.id()).getBytes(StandardCharsets.UTF_8), 0),
-                        candidate))
+                .map(candidate -> new Keyed(
+                        Murmur3.hash64((prefix + candidate.id()).getBytes(StandardCharsets.UTF_8), 0), candidate))
                 .sorted(Comparator.comparing(Keyed::key, Long::compareUnsigned)
                         .thenComparing(keyed -> keyed.doc().id()))
                 .limit(n)

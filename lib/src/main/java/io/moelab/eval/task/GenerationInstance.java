@@ -7,8 +7,14 @@ import java.util.List;
  * what follows are cut) or {@code maxNewTokens} tokens; {@code extraction} turns the generation and
  * the target into the strings exact match compares.
  */
-public record GenerationInstance(String documentId, String context, String target, List<String> until,
-        int maxNewTokens, AnswerExtraction extraction) implements TaskInstance {
+public record GenerationInstance(
+        String documentId,
+        String context,
+        String target,
+        List<String> until,
+        int maxNewTokens,
+        AnswerExtraction extraction)
+        implements TaskInstance {
     public GenerationInstance {
         until = List.copyOf(until);
     }

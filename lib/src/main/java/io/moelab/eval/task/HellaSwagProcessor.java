@@ -38,7 +38,8 @@ final class HellaSwagProcessor implements DocumentProcessor {
                 + PythonText.capitalize(DocumentProcessor.string(fields, "ctx_b", NAME));
         String query = clean(DocumentProcessor.string(fields, "activity_label", NAME) + ": " + context);
         List<String> choices = DocumentProcessor.strings(fields, "endings", NAME).stream()
-                .map(HellaSwagProcessor::clean).toList();
+                .map(HellaSwagProcessor::clean)
+                .toList();
         return DocumentProcessor.extend(fields, Map.of("query", query, "choices", choices, "gold", gold(fields)));
     }
 

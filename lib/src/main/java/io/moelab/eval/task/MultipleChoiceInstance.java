@@ -9,8 +9,9 @@ import java.util.List;
  * continuation. {@code choices} are the choice texts as the task defines them: acc_norm divides by
  * their length in characters, and eval_examples shows them.
  */
-public record MultipleChoiceInstance(String documentId, List<String> contexts, List<String> continuations,
-        List<String> choices, int gold) implements TaskInstance {
+public record MultipleChoiceInstance(
+        String documentId, List<String> contexts, List<String> continuations, List<String> choices, int gold)
+        implements TaskInstance {
     public MultipleChoiceInstance {
         contexts = List.copyOf(contexts);
         continuations = List.copyOf(continuations);

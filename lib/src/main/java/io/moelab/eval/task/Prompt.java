@@ -23,8 +23,15 @@ import java.util.Map;
  *                         {@code choiceList} gives the choices or the task has none
  * @param choiceList       doc_to_choice as one template yielding the list; null otherwise
  */
-record Prompt(Template description, Template docToText, List<Template> choiceTemplates, Template choiceList,
-        Template docToTarget, String targetDelimiter, String fewshotDelimiter) implements Serializable {
+record Prompt(
+        Template description,
+        Template docToText,
+        List<Template> choiceTemplates,
+        Template choiceList,
+        Template docToTarget,
+        String targetDelimiter,
+        String fewshotDelimiter)
+        implements Serializable {
 
     /** Every template, for the columns they read. */
     List<Template> templates() {
@@ -112,8 +119,8 @@ record Prompt(Template description, Template docToText, List<Template> choiceTem
 
     static int checkedIndex(long index, List<String> choices, String field) {
         if (index < 0 || index >= choices.size()) {
-            throw new DocumentException(field + ": gold index " + index + " is out of range for "
-                    + choices.size() + " choices " + choices);
+            throw new DocumentException(
+                    field + ": gold index " + index + " is out of range for " + choices.size() + " choices " + choices);
         }
         return (int) index;
     }

@@ -9,8 +9,7 @@ import java.util.Locale;
  * {@code capitalize()} lower-cases the rest of the string.
  */
 final class PythonText {
-    private PythonText() {
-    }
+    private PythonText() {}
 
     /**
      * {@code str.isspace()} for one code point. Java's isWhitespace covers the ASCII controls and
@@ -40,8 +39,10 @@ final class PythonText {
         }
         int first = s.codePointAt(0);
         int rest = Character.charCount(first);
-        return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
-                .append(s.substring(rest).toLowerCase(Locale.ROOT)).toString();
+        return new StringBuilder()
+                .appendCodePoint(Character.toTitleCase(first))
+                .append(s.substring(rest).toLowerCase(Locale.ROOT))
+                .toString();
     }
 
     /** {@code s.lower()}. */

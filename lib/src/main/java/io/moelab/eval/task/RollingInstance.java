@@ -9,8 +9,9 @@ package io.moelab.eval.task;
  * @param windows   how the token stream is cut into model inputs
  * @param maxLength tokens per model input (BOS included); 0 means the model's {@code max_position_embeddings}
  */
-public record RollingInstance(String documentId, String text, long words, long bytes, WindowStrategy windows,
-        int maxLength) implements TaskInstance {
+public record RollingInstance(
+        String documentId, String text, long words, long bytes, WindowStrategy windows, int maxLength)
+        implements TaskInstance {
 
     /** Cutting rules; both predict every token exactly once. */
     public enum WindowStrategy {

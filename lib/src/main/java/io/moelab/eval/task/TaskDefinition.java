@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An evaluation task read from an lm-evaluation-harness-style YAML file (schema in
@@ -22,20 +22,31 @@ import java.util.Set;
 public final class TaskDefinition implements Serializable {
 
     /** Settings of generate_until tasks. */
-    record Generation(List<String> until, int maxGenToks, AnswerExtraction extraction) implements Serializable {
-    }
+    record Generation(List<String> until, int maxGenToks, AnswerExtraction extraction) implements Serializable {}
 
     /** Settings of loglikelihood_rolling tasks; null templates mean "the model text". */
     record Rolling(RollingInstance.WindowStrategy strategy, int maxLength, Template wordCount, Template byteCount)
-            implements Serializable {
-    }
+            implements Serializable {}
 
     /** What the parser hands over, one field per task-file setting. */
-    record Settings(String name, OutputType outputType, DataFiles data, String evalSplit, String fewshotSplit,
-            int numFewshot, long fewshotSeed, String idColumn, DocumentProcessor processor, Prompt prompt,
-            PairEncoding pairEncoding, Generation generation, Rolling rolling, List<String> metrics, Map<String, Object> config, int version)
-            implements Serializable {
-    }
+    record Settings(
+            String name,
+            OutputType outputType,
+            DataFiles data,
+            String evalSplit,
+            String fewshotSplit,
+            int numFewshot,
+            long fewshotSeed,
+            String idColumn,
+            DocumentProcessor processor,
+            Prompt prompt,
+            PairEncoding pairEncoding,
+            Generation generation,
+            Rolling rolling,
+            List<String> metrics,
+            Map<String, Object> config,
+            int version)
+            implements Serializable {}
 
     private final Settings s;
     private final Set<String> requiredColumns;
@@ -147,7 +158,8 @@ public final class TaskDefinition implements Serializable {
     public TaskInstance instance(TaskDocument doc, List<TaskDocument> fewshotPool) {
         try {
             Map<String, Object> fields = fields(doc);
-            List<TaskDocument> shots = s.numFewshot() == 0 ? List.of()
+            List<TaskDocument> shots = s.numFewshot() == 0
+                    ? List.of()
                     : FewShotSampler.sample(fewshotPool, doc, s.numFewshot(), s.fewshotSeed(), s.fewshotSplit());
             return switch (s.outputType()) {
                 case MULTIPLE_CHOICE -> multipleChoice(doc.id(), fields, examples(shots));
@@ -168,8 +180,10 @@ public final class TaskDefinition implements Serializable {
         for (TaskDocument shot : shots) {
             try {
                 Map<String, Object> fields = fields(shot);
-                examples.add(s.outputType() == OutputType.MULTIPLE_CHOICE
-                        ? s.prompt().choiceExample(fields) : s.prompt().generationExample(fields));
+                examples.add(
+                        s.outputType() == OutputType.MULTIPLE_CHOICE
+                                ? s.prompt().choiceExample(fields)
+                                : s.prompt().generationExample(fields));
             } catch (DocumentException e) {
                 throw new DocumentException("few-shot example " + shot.id() + ": " + e.getMessage());
             }
@@ -205,25 +219,39 @@ public final class TaskDefinition implements Serializable {
     private RollingInstance rolling(String id, Map<String, Object> fields) {
         String text = s.prompt().text(fields);
         Rolling rolling = s.rolling();
-        String wordSource = rolling.wordCount() == null ? text : rolling.wordCount().text(fields);
-        String byteSource = rolling.byteCount() == null ? text : rolling.byteCount().text(fields);
-        return new RollingInstance(id, text, PythonText.wordCount(wordSource),
-                byteSource.getBytes(StandardCharsets.UTF_8).length, rolling.strategy(), rolling.maxLength());
+        String wordSource =
+                rolling.wordCount() == null ? text : rolling.wordCount().text(fields);
+        String byteSource =
+                rolling.byteCount() == null ? text : rolling.byteCount().text(fields);
+        return new RollingInstance(
+                id,
+                text,
+                PythonText.wordCount(wordSource),
+                byteSource.getBytes(StandardCharsets.UTF_8).length,
+                rolling.strategy(),
+                rolling.maxLength());
     }
 
     private GenerationInstance generation(String id, Map<String, Object> fields, List<String> examples) {
         Prompt prompt = s.prompt();
         String context = prompt.prefix(fields, examples) + prompt.text(fields);
         Generation generation = s.generation();
-        return new GenerationInstance(id, context, prompt.targetText(fields), generation.until(),
-                generation.maxGenToks(), generation.extraction());
+        return new GenerationInstance(
+                id,
+                context,
+                prompt.targetText(fields),
+                generation.until(),
+                generation.maxGenToks(),
+                generation.extraction());
     }
 
     private static Set<String> requiredColumns(Settings settings) {
         Set<String> columns = new TreeSet<>();
         List<Template> templates = new ArrayList<>(settings.prompt().templates());
         if (settings.rolling() != null) {
-            for (Template t : new Template[] {settings.rolling().wordCount(), settings.rolling().byteCount()}) {
+            for (Template t : new Template[] {
+                settings.rolling().wordCount(), settings.rolling().byteCount()
+            }) {
                 if (t != null) {
                     templates.add(t);
                 }

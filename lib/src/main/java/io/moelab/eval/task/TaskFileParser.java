@@ -33,10 +33,30 @@ final class TaskFileParser {
     static final int DEFAULT_MAX_GEN_TOKS = 256;
     static final String DEFAULT_FALLBACK = "[invalid]";
 
-    private static final List<String> TOP_FIELDS = List.of("task", "dataset", "test_split", "validation_split",
-            "fewshot_split", "num_fewshot", "fewshot_config", "output_type", "description", "doc_to_text",
-            "doc_to_choice", "doc_to_target", "target_delimiter", "fewshot_delimiter", "pair_encoding", "process_docs", "id_column",
-            "generation_kwargs", "filter_list", "metric_list", "rolling_windows", "word_count", "byte_count",
+    private static final List<String> TOP_FIELDS = List.of(
+            "task",
+            "dataset",
+            "test_split",
+            "validation_split",
+            "fewshot_split",
+            "num_fewshot",
+            "fewshot_config",
+            "output_type",
+            "description",
+            "doc_to_text",
+            "doc_to_choice",
+            "doc_to_target",
+            "target_delimiter",
+            "fewshot_delimiter",
+            "pair_encoding",
+            "process_docs",
+            "id_column",
+            "generation_kwargs",
+            "filter_list",
+            "metric_list",
+            "rolling_windows",
+            "word_count",
+            "byte_count",
             "metadata");
     private static final Map<OutputType, List<String>> METRICS = Map.of(
             OutputType.MULTIPLE_CHOICE, List.of("acc", "acc_norm"),
@@ -52,9 +72,10 @@ final class TaskFileParser {
             "rolling_windows", Set.of(OutputType.LOGLIKELIHOOD_ROLLING),
             "word_count", Set.of(OutputType.LOGLIKELIHOOD_ROLLING),
             "byte_count", Set.of(OutputType.LOGLIKELIHOOD_ROLLING));
+
     private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final String source;
     private final Path baseDir;
@@ -71,12 +92,18 @@ final class TaskFileParser {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new MoelabInputException(source + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw new MoelabInputException(
+                    source + ": not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"),
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new MoelabInputException(source + ": expected a mapping of task fields, got "
-                    + (root == null || root.isMissingNode() ? "an empty file" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
+                    + (root == null || root.isMissingNode()
+                            ? "an empty file"
+                            : root.getNodeType().name().toLowerCase(Locale.ROOT)));
         }
         Section top = new Section(root, "");
         top.allowOnly(TOP_FIELDS);
@@ -90,7 +117,8 @@ final class TaskFileParser {
         Map<String, Object> config = YAML.convertValue(root, LinkedHashMap.class);
 
         DataFiles data = dataFiles(top.requiredSection("dataset"), config);
-        String evalSplit = top.string("test_split").or(() -> top.string("validation_split"))
+        String evalSplit = top.string("test_split")
+                .or(() -> top.string("validation_split"))
                 .orElseThrow(() -> top.fail("test_split", "missing: give test_split or validation_split"));
         checkSplit(top, top.has("test_split") ? "test_split" : "validation_split", evalSplit, data);
         String fewshotSplit = top.string("fewshot_split").orElse(null);
@@ -104,20 +132,28 @@ final class TaskFileParser {
         if (numFewshot > 0 && type == OutputType.LOGLIKELIHOOD_ROLLING) {
             throw top.fail("num_fewshot", "must be 0 for loglikelihood_rolling");
         }
-        long seed = top.section("fewshot_config").map(c -> {
-            c.allowOnly(List.of("seed"));
-            return c.integer("seed", DEFAULT_FEWSHOT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
-        }).orElse(DEFAULT_FEWSHOT_SEED);
+        long seed = top.section("fewshot_config")
+                .map(c -> {
+                    c.allowOnly(List.of("seed"));
+                    return c.integer("seed", DEFAULT_FEWSHOT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+                })
+                .orElse(DEFAULT_FEWSHOT_SEED);
 
-        DocumentProcessor processor = top.string("process_docs").map(p -> DocumentProcessor.named(p)
-                .orElseThrow(() -> top.fail("process_docs", "unknown processor '" + p + "' (built-in: "
-                        + String.join(", ", DocumentProcessor.names()) + ")"))).orElse(null);
+        DocumentProcessor processor = top.string("process_docs")
+                .map(p -> DocumentProcessor.named(p)
+                        .orElseThrow(() -> top.fail(
+                                "process_docs",
+                                "unknown processor '" + p + "' (built-in: "
+                                        + String.join(", ", DocumentProcessor.names()) + ")")))
+                .orElse(null);
         String targetDelimiter = top.string("target_delimiter").orElse(DEFAULT_TARGET_DELIMITER);
         String fewshotDelimiter = top.string("fewshot_delimiter").orElse(DEFAULT_FEWSHOT_DELIMITER);
         String encodingName = top.string("pair_encoding").orElse(PairEncoding.LM_EVAL.yamlName());
-        PairEncoding pairEncoding = Arrays.stream(PairEncoding.values()).filter(e -> e.yamlName().equals(encodingName))
-                .findFirst().orElseThrow(() -> top.fail("pair_encoding", "unknown pair encoding '" + encodingName
-                        + "' (valid: lm_eval, as_given)"));
+        PairEncoding pairEncoding = Arrays.stream(PairEncoding.values())
+                .filter(e -> e.yamlName().equals(encodingName))
+                .findFirst()
+                .orElseThrow(() -> top.fail(
+                        "pair_encoding", "unknown pair encoding '" + encodingName + "' (valid: lm_eval, as_given)"));
         Prompt prompt = prompt(top, type, targetDelimiter, fewshotDelimiter);
 
         TaskDefinition.Generation generation = null;
@@ -136,24 +172,49 @@ final class TaskFileParser {
         config.put("num_fewshot", numFewshot);
         config.put("fewshot_config", Map.of("seed", seed));
         config.put("metadata", Map.of("version", version));
-        return new TaskDefinition(new TaskDefinition.Settings(name, type, data, evalSplit, fewshotSplit, numFewshot,
-                seed, top.string("id_column").orElse(null), processor, prompt, pairEncoding, generation, rolling, metrics,
-                Collections.unmodifiableMap(config), version));
+        return new TaskDefinition(new TaskDefinition.Settings(
+                name,
+                type,
+                data,
+                evalSplit,
+                fewshotSplit,
+                numFewshot,
+                seed,
+                top.string("id_column").orElse(null),
+                processor,
+                prompt,
+                pairEncoding,
+                generation,
+                rolling,
+                metrics,
+                Collections.unmodifiableMap(config),
+                version));
     }
 
     private OutputType outputType(Section top) {
         String name = top.requiredString("output_type");
-        return Arrays.stream(OutputType.values()).filter(t -> t.yamlName().equals(name)).findFirst()
-                .orElseThrow(() -> top.fail("output_type", "unknown output type '" + name + "' (valid: "
-                        + String.join(", ", Arrays.stream(OutputType.values()).map(OutputType::yamlName).toList()) + ")"));
+        return Arrays.stream(OutputType.values())
+                .filter(t -> t.yamlName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> top.fail(
+                        "output_type",
+                        "unknown output type '" + name + "' (valid: "
+                                + String.join(
+                                        ", ",
+                                        Arrays.stream(OutputType.values())
+                                                .map(OutputType::yamlName)
+                                                .toList())
+                                + ")"));
     }
 
     private DataFiles dataFiles(Section dataset, Map<String, Object> config) {
         dataset.allowOnly(List.of("format", "data_files"));
         String formatName = dataset.string("format").orElse(DataFiles.Format.AUTO.yamlName());
         DataFiles.Format format = Arrays.stream(DataFiles.Format.values())
-                .filter(f -> f.yamlName().equals(formatName)).findFirst()
-                .orElseThrow(() -> dataset.fail("format", "unknown format '" + formatName + "' (valid: jsonl, parquet, auto)"));
+                .filter(f -> f.yamlName().equals(formatName))
+                .findFirst()
+                .orElseThrow(() ->
+                        dataset.fail("format", "unknown format '" + formatName + "' (valid: jsonl, parquet, auto)"));
         Section files = dataset.requiredSection("data_files");
         Map<String, List<String>> splits = new LinkedHashMap<>();
         for (String split : files.keys()) {
@@ -190,13 +251,17 @@ final class TaskFileParser {
 
     private static void checkSplit(Section top, String field, String split, DataFiles data) {
         if (!data.splits().containsKey(split)) {
-            throw top.fail(field, "split '" + split + "' is not in dataset.data_files (splits: "
-                    + String.join(", ", data.splits().keySet()) + ")");
+            throw top.fail(
+                    field,
+                    "split '" + split + "' is not in dataset.data_files (splits: "
+                            + String.join(", ", data.splits().keySet()) + ")");
         }
     }
 
     private Prompt prompt(Section top, OutputType type, String targetDelimiter, String fewshotDelimiter) {
-        Template description = top.string("description").map(d -> template(top, "description", d)).orElse(null);
+        Template description = top.string("description")
+                .map(d -> template(top, "description", d))
+                .orElse(null);
         Template docToText = template(top, "doc_to_text", top.requiredString("doc_to_text"));
         List<Template> choiceTemplates = null;
         Template choiceList = null;
@@ -216,10 +281,11 @@ final class TaskFileParser {
                 choiceList = template(top, "doc_to_choice", top.requiredString("doc_to_choice"));
             }
         }
-        Template docToTarget = type == OutputType.LOGLIKELIHOOD_ROLLING ? null
+        Template docToTarget = type == OutputType.LOGLIKELIHOOD_ROLLING
+                ? null
                 : template(top, "doc_to_target", top.requiredString("doc_to_target"));
-        return new Prompt(description, docToText, choiceTemplates, choiceList, docToTarget, targetDelimiter,
-                fewshotDelimiter);
+        return new Prompt(
+                description, docToText, choiceTemplates, choiceList, docToTarget, targetDelimiter, fewshotDelimiter);
     }
 
     private Template template(Section section, String field, String text) {
@@ -243,8 +309,11 @@ final class TaskFileParser {
         resolved.put("until", until);
         resolved.put("max_gen_toks", maxGenToks);
         config.put("generation_kwargs", resolved);
-        AnswerExtraction extraction = new AnswerExtraction(filters(top), exactMatchOption(top, "ignore_case"),
-                exactMatchOption(top, "ignore_punctuation"), regexesToIgnore(top));
+        AnswerExtraction extraction = new AnswerExtraction(
+                filters(top),
+                exactMatchOption(top, "ignore_case"),
+                exactMatchOption(top, "ignore_punctuation"),
+                regexesToIgnore(top));
         return new TaskDefinition.Generation(until, maxGenToks, extraction);
     }
 
@@ -257,8 +326,10 @@ final class TaskFileParser {
             w.allowOnly(List.of("strategy", "max_length"));
             String name = w.string("strategy").orElse("lm_eval");
             strategy = Arrays.stream(RollingInstance.WindowStrategy.values())
-                    .filter(s -> s.name().toLowerCase(Locale.ROOT).equals(name)).findFirst()
-                    .orElseThrow(() -> w.fail("strategy", "unknown strategy '" + name + "' (valid: lm_eval, disjoint)"));
+                    .filter(s -> s.name().toLowerCase(Locale.ROOT).equals(name))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> w.fail("strategy", "unknown strategy '" + name + "' (valid: lm_eval, disjoint)"));
             maxLength = (int) w.integer("max_length", 0, 0, Integer.MAX_VALUE);
             if (maxLength == 1) {
                 throw w.fail("max_length", "must be 0 (the model's context) or at least 2 (BOS + one token)");
@@ -268,8 +339,12 @@ final class TaskFileParser {
         resolved.put("strategy", strategy.name().toLowerCase(Locale.ROOT));
         resolved.put("max_length", maxLength);
         config.put("rolling_windows", resolved);
-        Template words = top.string("word_count").map(t -> template(top, "word_count", t)).orElse(null);
-        Template bytes = top.string("byte_count").map(t -> template(top, "byte_count", t)).orElse(null);
+        Template words = top.string("word_count")
+                .map(t -> template(top, "word_count", t))
+                .orElse(null);
+        Template bytes = top.string("byte_count")
+                .map(t -> template(top, "byte_count", t))
+                .orElse(null);
         return new TaskDefinition.Rolling(strategy, maxLength, words, bytes);
     }
 
@@ -277,7 +352,8 @@ final class TaskFileParser {
         List<String> valid = METRICS.get(type);
         List<Section> entries = top.sectionList("metric_list");
         if (entries.isEmpty()) {
-            List<Map<String, Object>> defaults = valid.stream().map(m -> Map.<String, Object>of("metric", m)).toList();
+            List<Map<String, Object>> defaults =
+                    valid.stream().map(m -> Map.<String, Object>of("metric", m)).toList();
             config.put("metric_list", defaults);
             return valid;
         }
@@ -285,11 +361,15 @@ final class TaskFileParser {
         for (Section entry : entries) {
             String metric = entry.requiredString("metric");
             if (!valid.contains(metric)) {
-                throw entry.fail("metric", "unknown metric '" + metric + "' for " + type.yamlName() + " (valid: "
-                        + String.join(", ", valid) + ")");
+                throw entry.fail(
+                        "metric",
+                        "unknown metric '" + metric + "' for " + type.yamlName() + " (valid: "
+                                + String.join(", ", valid) + ")");
             }
-            entry.allowOnly(metric.equals("exact_match")
-                    ? List.of("metric", "ignore_case", "ignore_punctuation", "regexes_to_ignore") : List.of("metric"));
+            entry.allowOnly(
+                    metric.equals("exact_match")
+                            ? List.of("metric", "ignore_case", "ignore_punctuation", "regexes_to_ignore")
+                            : List.of("metric"));
             metrics.add(metric);
         }
         return List.copyOf(metrics);
@@ -297,7 +377,8 @@ final class TaskFileParser {
 
     private Optional<Section> exactMatchEntry(Section top) {
         return top.sectionList("metric_list").stream()
-                .filter(e -> e.string("metric").orElse("").equals("exact_match")).findFirst();
+                .filter(e -> e.string("metric").orElse("").equals("exact_match"))
+                .findFirst();
     }
 
     private boolean exactMatchOption(Section top, String option) {
@@ -332,14 +413,17 @@ final class TaskFileParser {
                         }
                         String pattern = step.requiredString("regex_pattern");
                         step.checkRegex("regex_pattern", pattern);
-                        regex = new AnswerExtraction.Filter(name, pattern,
+                        regex = new AnswerExtraction.Filter(
+                                name,
+                                pattern,
                                 (int) step.integer("group_select", 0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                                 step.string("fallback").orElse(DEFAULT_FALLBACK));
                     }
                     // One generation per document, so taking the first of the responses changes nothing.
                     case "take_first" -> step.allowOnly(List.of("function"));
-                    default -> throw step.fail("function", "unknown filter function '" + function
-                            + "' (valid: regex, take_first)");
+                    default ->
+                        throw step.fail(
+                                "function", "unknown filter function '" + function + "' (valid: regex, take_first)");
                 }
             }
             if (regex == null) {
@@ -460,8 +544,13 @@ final class TaskFileParser {
             if (value == null) {
                 return fallback;
             }
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
-                throw fail(key, "expected an integer" + (min == 0 ? " ≥ 0" : min == 1 ? " ≥ 1" : "") + ", got " + kind(value));
+            if (!value.isIntegralNumber()
+                    || !value.canConvertToLong()
+                    || value.asLong() < min
+                    || value.asLong() > max) {
+                throw fail(
+                        key,
+                        "expected an integer" + (min == 0 ? " ≥ 0" : min == 1 ? " ≥ 1" : "") + ", got " + kind(value));
             }
             return value.asLong();
         }

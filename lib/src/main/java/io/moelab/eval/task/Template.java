@@ -98,8 +98,10 @@ final class Template implements Serializable {
     String text(Map<String, Object> fields) {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {
-            out.append(part instanceof Expression expression
-                    ? printable(expression.evaluate(fields, this), expression) : (String) part);
+            out.append(
+                    part instanceof Expression expression
+                            ? printable(expression.evaluate(fields, this), expression)
+                            : (String) part);
         }
         return out.toString();
     }
@@ -173,8 +175,7 @@ final class Template implements Serializable {
 
         String text();
 
-        default void collectColumns(Set<String> out) {
-        }
+        default void collectColumns(Set<String> out) {}
     }
 
     private record Field(String name) implements Step {
@@ -185,7 +186,11 @@ final class Template implements Serializable {
             }
             if (!struct.containsKey(name)) {
                 throw template.fail("column '" + path + "." + name + "' does not exist (fields of " + path + ": "
-                        + String.join(", ", new TreeSet<>(struct.keySet().stream().map(String::valueOf).toList())) + ")");
+                        + String.join(
+                                ", ",
+                                new TreeSet<>(struct.keySet().stream()
+                                        .map(String::valueOf)
+                                        .toList())) + ")");
             }
             return struct.get(name);
         }
@@ -214,7 +219,8 @@ final class Template implements Serializable {
             }
             long resolved = i < 0 ? list.size() + i : i;
             if (resolved < 0 || resolved >= list.size()) {
-                throw template.fail(path + text() + ": index " + i + " is out of range for " + list.size() + " elements");
+                throw template.fail(
+                        path + text() + ": index " + i + " is out of range for " + list.size() + " elements");
             }
             return list.get((int) resolved);
         }
@@ -262,7 +268,8 @@ final class Template implements Serializable {
         @Override
         public String text() {
             List<String> args = arguments.stream()
-                    .map(a -> a instanceof Expression e ? e.text : "'" + a + "'").toList();
+                    .map(a -> a instanceof Expression e ? e.text : "'" + a + "'")
+                    .toList();
             return "." + method + "(" + String.join(", ", args) + ")";
         }
 
@@ -395,8 +402,10 @@ final class Template implements Serializable {
                 at++;
             }
             if (start == at || Character.isDigit(text.charAt(start))) {
-                throw error(at < text.length() ? "expected a name at '" + text.substring(start) + "'"
-                        : "expected a name at the end");
+                throw error(
+                        at < text.length()
+                                ? "expected a name at '" + text.substring(start) + "'"
+                                : "expected a name at the end");
             }
             return text.substring(start, at);
         }
@@ -404,7 +413,8 @@ final class Template implements Serializable {
         private void expect(char c) {
             skipSpaces();
             if (!peek(c)) {
-                throw error("expected '" + c + "'" + (at < text.length() ? " at '" + text.substring(at) + "'" : " at the end"));
+                throw error("expected '" + c + "'"
+                        + (at < text.length() ? " at '" + text.substring(at) + "'" : " at the end"));
             }
             at++;
         }

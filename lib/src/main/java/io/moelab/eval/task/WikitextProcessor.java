@@ -29,10 +29,12 @@ final class WikitextProcessor implements DocumentProcessor {
             // A backslash escapes any non-alphanumeric character, inside a class too.
             String o = "\\" + open;
             String c = "\\" + close;
-            Pattern pattern = Pattern.compile(o + SPACE + "*([^" + c + "]*?)" + SPACE + "*" + c,
-                    Pattern.UNICODE_CHARACTER_CLASS);
-            return new Rule(pattern, Matcher.quoteReplacement(String.valueOf(open)) + "$1"
-                    + Matcher.quoteReplacement(String.valueOf(close)));
+            Pattern pattern =
+                    Pattern.compile(o + SPACE + "*([^" + c + "]*?)" + SPACE + "*" + c, Pattern.UNICODE_CHARACTER_CLASS);
+            return new Rule(
+                    pattern,
+                    Matcher.quoteReplacement(String.valueOf(open)) + "$1"
+                            + Matcher.quoteReplacement(String.valueOf(close)));
         }
     }
 
@@ -80,7 +82,8 @@ final class WikitextProcessor implements DocumentProcessor {
 
     @Override
     public Map<String, Object> process(Map<String, Object> fields) {
-        return DocumentProcessor.extend(fields, Map.of("detokenized", detokenize(DocumentProcessor.string(fields, "page", NAME))));
+        return DocumentProcessor.extend(
+                fields, Map.of("detokenized", detokenize(DocumentProcessor.string(fields, "page", NAME))));
     }
 
     static String detokenize(String page) {

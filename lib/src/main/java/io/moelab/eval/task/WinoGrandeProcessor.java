@@ -39,16 +39,19 @@ final class WinoGrandeProcessor implements DocumentProcessor {
             throw new DocumentException("process_docs " + NAME + ": column 'sentence' has no blank '_': " + sentence);
         }
         String before = sentence.substring(0, blank);
-        List<String> contexts = List.of(before + DocumentProcessor.string(fields, "option1", NAME),
+        List<String> contexts = List.of(
+                before + DocumentProcessor.string(fields, "option1", NAME),
                 before + DocumentProcessor.string(fields, "option2", NAME));
         String continuation = PythonText.strip(sentence.substring(blank + 1));
         String answer = DocumentProcessor.string(fields, "answer", NAME);
         long gold = switch (answer) {
             case "1" -> 0L;
             case "2" -> 1L;
-            default -> throw new DocumentException("process_docs " + NAME + ": column 'answer' is '" + answer
-                    + "', expected \"1\" or \"2\" (the test split has no answers; evaluate validation)");
+            default ->
+                throw new DocumentException("process_docs " + NAME + ": column 'answer' is '" + answer
+                        + "', expected \"1\" or \"2\" (the test split has no answers; evaluate validation)");
         };
-        return DocumentProcessor.extend(fields, Map.of("contexts", contexts, "continuation", continuation, "gold", gold));
+        return DocumentProcessor.extend(
+                fields, Map.of("contexts", contexts, "continuation", continuation, "gold", gold));
     }
 }

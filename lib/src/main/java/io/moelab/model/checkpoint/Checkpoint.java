@@ -60,7 +60,8 @@ public final class Checkpoint implements AutoCloseable {
             return fromIndex(dir, index);
         }
         List<Path> entries = list(dir);
-        List<Path> safetensors = entries.stream().filter(p -> p.getFileName().toString().endsWith(".safetensors"))
+        List<Path> safetensors = entries.stream()
+                .filter(p -> p.getFileName().toString().endsWith(".safetensors"))
                 .toList();
         if (safetensors.size() == 1) {
             return fromFiles(dir, safetensors);
@@ -72,8 +73,8 @@ public final class Checkpoint implements AutoCloseable {
         if (entries.stream().anyMatch(PickledWeights::isPickled)) {
             throw PickledWeights.refusal(dir, dir);
         }
-        throw new MoelabInputException(dir + ": no weights found (expected " + SINGLE_FILE + ", or " + INDEX_FILE
-                + " with its shards)");
+        throw new MoelabInputException(
+                dir + ": no weights found (expected " + SINGLE_FILE + ", or " + INDEX_FILE + " with its shards)");
     }
 
     private static List<Path> list(Path dir) {
@@ -95,7 +96,8 @@ public final class Checkpoint implements AutoCloseable {
 
     private static Checkpoint fromIndex(Path dir, Path index) {
         Map<String, Path> shardByTensor = readWeightMap(dir, index);
-        Map<Path, SafetensorsFile> opened = openAll(shardByTensor.values().stream().distinct().toList());
+        Map<Path, SafetensorsFile> opened =
+                openAll(shardByTensor.values().stream().distinct().toList());
         // Expose exactly the index's tensors, each from the shard the index names.
         Map<String, SafetensorsFile> fileByTensor = new LinkedHashMap<>();
         for (Map.Entry<String, Path> entry : shardByTensor.entrySet()) {
@@ -140,7 +142,8 @@ public final class Checkpoint implements AutoCloseable {
         Path root = dir.toAbsolutePath().normalize();
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            Path shard = entry.getValue().isTextual() ? dir.resolve(entry.getValue().textValue()) : null;
+            Path shard =
+                    entry.getValue().isTextual() ? dir.resolve(entry.getValue().textValue()) : null;
             // The index comes from the internet: a shard name must not reach outside the model directory.
             if (shard == null || !shard.toAbsolutePath().normalize().getParent().equals(root)) {
                 throw new MoelabInputException(index + ": weight_map entry for tensor '" + entry.getKey()

@@ -25,7 +25,9 @@ public enum DType {
 
     /** The dtype of a torch name; empty for any other name. */
     public static java.util.Optional<DType> fromTorchName(String name) {
-        return Arrays.stream(values()).filter(type -> type.torchName.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(type -> type.torchName.equals(name))
+                .findFirst();
     }
 
     /** Bytes per element. */

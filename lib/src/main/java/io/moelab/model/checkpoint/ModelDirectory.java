@@ -15,12 +15,17 @@ import java.util.stream.Stream;
  */
 public final class ModelDirectory {
     /** Tokenizer and generation files a Hugging Face model directory carries over from its source. */
-    public static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
+    public static final List<String> COMPANION_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "tokenizer.model",
+            "vocab.json",
+            "merges.txt",
+            "added_tokens.json",
             "generation_config.json");
 
-    private ModelDirectory() {
-    }
+    private ModelDirectory() {}
 
     /** Copies whichever of {@link #COMPANION_FILES} {@code source} has into {@code target}. */
     public static void copyCompanionFiles(Path source, Path target) throws IOException {

@@ -69,8 +69,8 @@ public final class SafetensorsFile implements AutoCloseable {
     private static SafetensorsFile readHeader(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();
         if (fileSize < LENGTH_PREFIX_BYTES) {
-            throw new MoelabInputException(file + ": file is truncated: " + fileSize
-                    + " bytes, shorter than the 8-byte header length");
+            throw new MoelabInputException(
+                    file + ": file is truncated: " + fileSize + " bytes, shorter than the 8-byte header length");
         }
         ByteBuffer prefix = readFully(channel, 0, LENGTH_PREFIX_BYTES);
         long headerBytes = prefix.order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -161,8 +161,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public ByteBuffer rawBytes(String name) {
         TensorInfo info = info(name);
         if (info.byteLength() > Integer.MAX_VALUE) {
-            throw new MoelabInputException(path + ": tensor '" + name + "' is " + info.byteLength()
-                    + " bytes, more than one buffer can map");
+            throw new MoelabInputException(
+                    path + ": tensor '" + name + "' is " + info.byteLength() + " bytes, more than one buffer can map");
         }
         try {
             // Mapped per tensor, so files beyond the 2 GiB limit of a single mapping still work.

@@ -61,13 +61,15 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     }
 
     private static String typeOf(JsonNode node) {
-        return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return node == null || node.isMissingNode()
+                ? "nothing"
+                : node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     private static Map<String, String> parseMetadata(Path file, JsonNode node) {
         if (!node.isObject()) {
-            throw new MoelabInputException(file + ": " + METADATA_KEY + " must be an object of strings, found "
-                    + typeOf(node));
+            throw new MoelabInputException(
+                    file + ": " + METADATA_KEY + " must be an object of strings, found " + typeOf(node));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -84,8 +86,8 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
     private static TensorInfo parseTensor(Path file, String name, JsonNode entry, long dataSize) {
         String where = file + ": tensor '" + name + "'";
         if (!entry.isObject()) {
-            throw new MoelabInputException(where + ": expected an object with dtype, shape and data_offsets, found "
-                    + entry);
+            throw new MoelabInputException(
+                    where + ": expected an object with dtype, shape and data_offsets, found " + entry);
         }
         JsonNode dtypeNode = entry.get("dtype");
         if (dtypeNode == null || !dtypeNode.isTextual()) {

@@ -123,8 +123,10 @@ public final class SafetensorsWriter {
         index.put("metadata", Map.of("total_size", totalSize));
         index.put("weight_map", weightMap);
         try {
-            writeAtomically(dir.resolve(Checkpoint.INDEX_FILE),
-                    List.of(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index))));
+            writeAtomically(
+                    dir.resolve(Checkpoint.INDEX_FILE),
+                    List.of(ByteBuffer.wrap(
+                            JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index))));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,8 +39,12 @@ public final class HfTokenizer implements Tokenizer {
     private final OptionalInt bosId;
     private final OptionalInt eosId;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, JsonNode tokenizerConfig,
-            JsonNode modelConfig, Path modelDir) {
+    private HfTokenizer(
+            HuggingFaceTokenizer tokenizer,
+            int vocabSize,
+            JsonNode tokenizerConfig,
+            JsonNode modelConfig,
+            Path modelDir) {
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
         this.bosId = specialTokenId(tokenizerConfig, "bos_token", modelConfig, "bos_token_id", modelDir);
@@ -63,15 +67,14 @@ public final class HfTokenizer implements Tokenizer {
         HuggingFaceTokenizer tokenizer;
         try {
             // Padding and truncation are off: sequences are cut by the dataset code, not here.
-            tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
-                    Map.of("padding", "false", "truncation", "false"));
+            tokenizer =
+                    HuggingFaceTokenizer.newInstance(tokenizerFile, Map.of("padding", "false", "truncation", "false"));
         } catch (IOException | RuntimeException e) {
-            throw new MoelabInputException(tokenizerFile + ": not a usable tokenizer ("
-                    + e.getMessage() + ")", e);
+            throw new MoelabInputException(tokenizerFile + ": not a usable tokenizer (" + e.getMessage() + ")", e);
         }
         try {
-            return new HfTokenizer(tokenizer, vocabSize(tokenizerJson, tokenizerFile),
-                    tokenizerConfig, modelConfig, modelDir);
+            return new HfTokenizer(
+                    tokenizer, vocabSize(tokenizerJson, tokenizerFile), tokenizerConfig, modelConfig, modelDir);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -113,8 +116,8 @@ public final class HfTokenizer implements Tokenizer {
         tokenizer.close();
     }
 
-    private OptionalInt specialTokenId(JsonNode tokenizerConfig, String tokenField,
-            JsonNode modelConfig, String idField, Path modelDir) {
+    private OptionalInt specialTokenId(
+            JsonNode tokenizerConfig, String tokenField, JsonNode modelConfig, String idField, Path modelDir) {
         JsonNode token = tokenizerConfig.path(tokenField);
         // tokenizer_config.json writes a token either as a string or as an AddedToken object.
         JsonNode content = token.isObject() ? token.path("content") : token;

@@ -38,19 +38,23 @@ public final class ComposedRouting implements RoutingPolicy {
         this.forced = targets(stages, LogitTransform::forcedOn);
         this.switchedOff = targets(stages, LogitTransform::switchedOff);
         if (!forced.isEmpty() && !selection.gatesByFamilyRule()) {
-            throw SpecSyntax.malformed(spec(), "on= forces experts into a fixed-size selection gated by the family's "
-                    + "rule (native, topk, random); " + selection.spec() + " cannot take forced experts");
+            throw SpecSyntax.malformed(
+                    spec(),
+                    "on= forces experts into a fixed-size selection gated by the family's "
+                            + "rule (native, topk, random); " + selection.spec() + " cannot take forced experts");
         }
         for (ExpertTarget on : forced) {
             for (ExpertTarget off : switchedOff) {
                 if (on.overlaps(off)) {
-                    throw SpecSyntax.malformed(spec(), "expert " + on + " is both switched off (" + off + ") and forced on");
+                    throw SpecSyntax.malformed(
+                            spec(), "expert " + on + " is both switched off (" + off + ") and forced on");
                 }
             }
         }
     }
 
-    private static List<ExpertTarget> targets(List<LogitTransform> stages, Function<LogitTransform, List<ExpertTarget>> kind) {
+    private static List<ExpertTarget> targets(
+            List<LogitTransform> stages, Function<LogitTransform, List<ExpertTarget>> kind) {
         List<ExpertTarget> all = new ArrayList<>();
         stages.forEach(stage -> all.addAll(kind.apply(stage)));
         return all;
@@ -58,11 +62,17 @@ public final class ComposedRouting implements RoutingPolicy {
 
     /** The experts of {@code layer} that some target names, ascending. */
     private static int[] experts(List<ExpertTarget> targets, int layer) {
-        return targets.stream().filter(t -> t.appliesTo(layer)).mapToInt(ExpertTarget::expert).distinct().sorted().toArray();
+        return targets.stream()
+                .filter(t -> t.appliesTo(layer))
+                .mapToInt(ExpertTarget::expert)
+                .distinct()
+                .sorted()
+                .toArray();
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         int numExperts = config.experts().numExperts();
         float[] logits = routerLogits.clone();
         for (LogitTransform stage : stages) {
@@ -70,7 +80,9 @@ public final class ComposedRouting implements RoutingPolicy {
         }
         RoutingDecision chosen = selection.route(layer, logits, tokens, config, context);
         int[] forcedExperts = experts(forced, layer);
-        return forcedExperts.length == 0 ? chosen : force(chosen, forcedExperts, Softmax.rows(logits, tokens, numExperts), config);
+        return forcedExperts.length == 0
+                ? chosen
+                : force(chosen, forcedExperts, Softmax.rows(logits, tokens, numExperts), config);
     }
 
     /** Each token keeps its slot count: the forced experts, then its most probable chosen non-forced ones. */
@@ -109,12 +121,17 @@ public final class ComposedRouting implements RoutingPolicy {
             int left = config.experts().numExperts() - experts(switchedOff, layer).length;
             int forcedHere = experts(forced, layer).length;
             if (left < needed) {
-                throw SpecSyntax.unfit(spec(), "layer " + layer + " keeps " + left + " of its " + config.experts().numExperts()
-                        + " experts switched on, but " + selection.spec() + " needs " + needed);
+                throw SpecSyntax.unfit(
+                        spec(),
+                        "layer " + layer + " keeps " + left + " of its "
+                                + config.experts().numExperts() + " experts switched on, but " + selection.spec()
+                                + " needs " + needed);
             }
             if (forcedHere > needed) {
-                throw SpecSyntax.unfit(spec(), "layer " + layer + " forces " + forcedHere + " experts on, but "
-                        + selection.spec() + " chooses " + needed + " per token");
+                throw SpecSyntax.unfit(
+                        spec(),
+                        "layer " + layer + " forces " + forcedHere + " experts on, but " + selection.spec()
+                                + " chooses " + needed + " per token");
             }
         }
     }

@@ -8,8 +8,7 @@ package io.moelab.routing.policy;
  * {@code p_s ≥ α·max p_s} is {@code z_s ≥ max z_s + ln α}, so no softmax is needed.
  */
 public final class ContrastiveDecoding {
-    private ContrastiveDecoding() {
-    }
+    private ContrastiveDecoding() {}
 
     /**
      * @param strongLogits next-token logits under the strong policy [vocab]
@@ -19,7 +18,8 @@ public final class ContrastiveDecoding {
      */
     public static float[] scores(float[] strongLogits, float[] weakLogits, double alpha, double beta) {
         if (strongLogits.length != weakLogits.length) {
-            throw new IllegalArgumentException("strong logits have " + strongLogits.length + " entries, weak " + weakLogits.length);
+            throw new IllegalArgumentException(
+                    "strong logits have " + strongLogits.length + " entries, weak " + weakLogits.length);
         }
         double max = Double.NEGATIVE_INFINITY;
         for (float z : strongLogits) {

@@ -33,6 +33,7 @@ final class DecisionBuilder {
     }
 
     RoutingDecision build(float[] probabilities) {
-        return new RoutingDecision(numExperts, starts, Arrays.copyOf(experts, slots), Arrays.copyOf(gates, slots), probabilities);
+        return new RoutingDecision(
+                numExperts, starts, Arrays.copyOf(experts, slots), Arrays.copyOf(gates, slots), probabilities);
     }
 }

@@ -81,8 +81,10 @@ public final class DynamicSkipRouting implements ExpertSelection {
         }
         JsonNode betas = root == null ? null : root.get("betas");
         if (betas == null || !betas.isObject()) {
-            throw SpecSyntax.unfit(spec, "betas file " + path
-                    + " must be a JSON object {\"betas\": {\"<decoder layer index>\": beta, ...}}");
+            throw SpecSyntax.unfit(
+                    spec,
+                    "betas file " + path
+                            + " must be a JSON object {\"betas\": {\"<decoder layer index>\": beta, ...}}");
         }
         Map<Integer, Float> byLayer = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = betas.fields(); it.hasNext(); ) {
@@ -94,13 +96,15 @@ public final class DynamicSkipRouting implements ExpertSelection {
                 layer = -1;
             }
             if (layer < 0) {
-                throw SpecSyntax.unfit(spec, "betas file " + path + ": key '" + entry.getKey()
-                        + "' is not a decoder layer index");
+                throw SpecSyntax.unfit(
+                        spec, "betas file " + path + ": key '" + entry.getKey() + "' is not a decoder layer index");
             }
             JsonNode beta = entry.getValue();
             if (!beta.isNumber() || !(beta.asDouble() >= 0 && beta.asDouble() <= 1)) {
-                throw SpecSyntax.unfit(spec, "betas file " + path + ": beta of layer " + layer + " is " + beta
-                        + ", expected a number in [0, 1]");
+                throw SpecSyntax.unfit(
+                        spec,
+                        "betas file " + path + ": beta of layer " + layer + " is " + beta
+                                + ", expected a number in [0, 1]");
             }
             byLayer.put(layer, (float) beta.asDouble());
         }
@@ -108,7 +112,8 @@ public final class DynamicSkipRouting implements ExpertSelection {
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         Float beta = betas.get(layer);
         if (beta == null) {
             throw new MoelabInputException("routing policy '" + spec() + "' has no beta for layer " + layer
@@ -156,14 +161,19 @@ public final class DynamicSkipRouting implements ExpertSelection {
         int[] moeLayers = config.layers().moeLayerIndices();
         for (int layer : moeLayers) {
             if (!betas.containsKey(layer)) {
-                throw SpecSyntax.unfit(spec(), "betas file " + source + " has no beta for MoE layer " + layer
-                        + " (the model's MoE layers are " + Arrays.toString(moeLayers) + ")");
+                throw SpecSyntax.unfit(
+                        spec(),
+                        "betas file " + source + " has no beta for MoE layer " + layer + " (the model's MoE layers are "
+                                + Arrays.toString(moeLayers) + ")");
             }
         }
         for (int layer : betas.keySet()) {
             if (layer >= config.layers().numLayers() || !config.layers().isMoeLayer(layer)) {
-                throw SpecSyntax.unfit(spec(), "betas file " + source + " gives a beta for layer " + layer
-                        + ", which is not a MoE layer (the model's MoE layers are " + Arrays.toString(moeLayers) + ")");
+                throw SpecSyntax.unfit(
+                        spec(),
+                        "betas file " + source + " gives a beta for layer " + layer
+                                + ", which is not a MoE layer (the model's MoE layers are " + Arrays.toString(moeLayers)
+                                + ")");
             }
         }
     }

@@ -38,6 +38,7 @@ public sealed interface EvalPolicy extends Serializable permits EvalPolicy.Route
             implements EvalPolicy {
         /** The name a spec starts with; no routing policy kind may take it. */
         static final String NAME = "scmoe";
+
         static final String FORM = "scmoe:strong=SPEC,weak=SPEC,alpha=A,beta=B";
         private static final String DEFAULT_STRONG = "topk:k=2";
         private static final String DEFAULT_WEAK = "rank:r=3";
@@ -65,22 +66,26 @@ public sealed interface EvalPolicy extends Serializable permits EvalPolicy.Route
                     } else if ("strong".equals(current) || "weak".equals(current)) {
                         values.put(current, values.get(current) + "," + piece);
                     } else {
-                        throw SpecSyntax.malformed(spec, "'" + piece + "' is not one of scmoe's strong=, weak=, alpha=, beta=");
+                        throw SpecSyntax.malformed(
+                                spec, "'" + piece + "' is not one of scmoe's strong=, weak=, alpha=, beta=");
                     }
                 }
             }
             RoutingPolicy strong = PolicySpecs.routing(values.getOrDefault("strong", DEFAULT_STRONG));
             RoutingPolicy weak = PolicySpecs.routing(values.getOrDefault("weak", DEFAULT_WEAK));
-            double alpha = values.containsKey("alpha") ? SpecSyntax.decimal(spec, "alpha", values.get("alpha")) : DEFAULT_ALPHA;
-            double beta = values.containsKey("beta") ? SpecSyntax.decimal(spec, "beta", values.get("beta")) : DEFAULT_BETA;
+            double alpha = values.containsKey("alpha")
+                    ? SpecSyntax.decimal(spec, "alpha", values.get("alpha"))
+                    : DEFAULT_ALPHA;
+            double beta =
+                    values.containsKey("beta") ? SpecSyntax.decimal(spec, "beta", values.get("beta")) : DEFAULT_BETA;
             if (alpha < 0 || alpha > 1) {
                 throw SpecSyntax.malformed(spec, "alpha must be in [0, 1], found " + SpecSyntax.canonical(alpha));
             }
             if (beta < 0) {
                 throw SpecSyntax.malformed(spec, "beta must be at least 0, found " + SpecSyntax.canonical(beta));
             }
-            String canonical = NAME + ":strong=" + strong.spec() + ",weak=" + weak.spec()
-                    + ",alpha=" + SpecSyntax.canonical(alpha) + ",beta=" + SpecSyntax.canonical(beta);
+            String canonical = NAME + ":strong=" + strong.spec() + ",weak=" + weak.spec() + ",alpha="
+                    + SpecSyntax.canonical(alpha) + ",beta=" + SpecSyntax.canonical(beta);
             return new Contrastive(canonical, strong, weak, alpha, beta);
         }
 

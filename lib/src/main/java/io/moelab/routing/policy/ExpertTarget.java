@@ -18,6 +18,7 @@ import java.util.TreeSet;
 public record ExpertTarget(int layer, int expert) implements Serializable, Comparable<ExpertTarget> {
     /** The {@code *} of a spec: the expert in every MoE layer. */
     public static final int EVERY_MOE_LAYER = -1;
+
     private static final Comparator<ExpertTarget> ORDER =
             Comparator.comparingInt(ExpertTarget::layer).thenComparingInt(ExpertTarget::expert);
 
@@ -27,7 +28,8 @@ public record ExpertTarget(int layer, int expert) implements Serializable, Compa
 
     /** Whether both name the same expert in some layer. */
     public boolean overlaps(ExpertTarget other) {
-        return expert == other.expert && (layer == EVERY_MOE_LAYER || other.layer == EVERY_MOE_LAYER || layer == other.layer);
+        return expert == other.expert
+                && (layer == EVERY_MOE_LAYER || other.layer == EVERY_MOE_LAYER || layer == other.layer);
     }
 
     @Override
@@ -68,17 +70,24 @@ public record ExpertTarget(int layer, int expert) implements Serializable, Compa
     void validateFor(MoeConfig config, String spec) {
         if (layer != EVERY_MOE_LAYER) {
             if (layer >= config.layers().numLayers()) {
-                throw SpecSyntax.unfit(spec, "layer " + layer + " does not exist (the model has layers 0.."
-                        + (config.layers().numLayers() - 1) + "; MoE layers " + Arrays.toString(config.layers().moeLayerIndices()) + ")");
+                throw SpecSyntax.unfit(
+                        spec,
+                        "layer " + layer + " does not exist (the model has layers 0.."
+                                + (config.layers().numLayers() - 1) + "; MoE layers "
+                                + Arrays.toString(config.layers().moeLayerIndices()) + ")");
             }
             if (!config.layers().isMoeLayer(layer)) {
-                throw SpecSyntax.unfit(spec, "layer " + layer + " is not a MoE layer (MoE layers "
-                        + Arrays.toString(config.layers().moeLayerIndices()) + ")");
+                throw SpecSyntax.unfit(
+                        spec,
+                        "layer " + layer + " is not a MoE layer (MoE layers "
+                                + Arrays.toString(config.layers().moeLayerIndices()) + ")");
             }
         }
         if (expert >= config.experts().numExperts()) {
-            throw SpecSyntax.unfit(spec, "expert " + expert + " is out of range (the model has experts 0.."
-                    + (config.experts().numExperts() - 1) + ")");
+            throw SpecSyntax.unfit(
+                    spec,
+                    "expert " + expert + " is out of range (the model has experts 0.."
+                            + (config.experts().numExperts() - 1) + ")");
         }
     }
 }

@@ -27,6 +27,5 @@ public interface LogitTransform extends Serializable {
     String spec();
 
     /** @throws io.moelab.MoelabInputException naming the spec when it names layers or experts the model lacks */
-    default void validateFor(MoeConfig config) {
-    }
+    default void validateFor(MoeConfig config) {}
 }

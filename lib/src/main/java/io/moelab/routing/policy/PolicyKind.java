@@ -48,7 +48,8 @@ public sealed interface PolicyKind permits PolicyKind.Stage, PolicyKind.Selector
     /** Lower-case letters, digits, {@code _} and {@code -}, so that a name never holds the grammar's {@code : , = |}. */
     private static void requireName(String name) {
         if (!name.matches("[a-z][a-z0-9_-]*")) {
-            throw new IllegalArgumentException("policy name '" + name + "' is not a lower-case letter then [a-z0-9_-]*");
+            throw new IllegalArgumentException(
+                    "policy name '" + name + "' is not a lower-case letter then [a-z0-9_-]*");
         }
     }
 }

@@ -29,8 +29,7 @@ public final class PolicyRegistry {
         BUILT_IN.forEach(PolicyRegistry::register);
     }
 
-    private PolicyRegistry() {
-    }
+    private PolicyRegistry() {}
 
     /**
      * Makes {@code kind} nameable in specs from now on, in this JVM. Registering the same kind again

@@ -18,8 +18,7 @@ import java.util.List;
  * {@code parse(parse(s).spec())} is the same policy.
  */
 public final class PolicySpecs {
-    private PolicySpecs() {
-    }
+    private PolicySpecs() {}
 
     /** @throws io.moelab.MoelabInputException quoting the spec, saying what is wrong and listing the valid forms */
     public static EvalPolicy parse(String spec) {
@@ -53,7 +52,8 @@ public final class PolicySpecs {
             if (startsSpec) {
                 specs.add(item);
             } else if (specs.isEmpty()) {
-                throw SpecSyntax.malformed(commaSeparated, "the list starts with '" + item + "', a parameter of no policy");
+                throw SpecSyntax.malformed(
+                        commaSeparated, "the list starts with '" + item + "', a parameter of no policy");
             } else {
                 specs.set(specs.size() - 1, specs.get(specs.size() - 1) + "," + item);
             }
@@ -71,24 +71,31 @@ public final class PolicySpecs {
             }
             String name = name(stage);
             if (name.equals(EvalPolicy.Contrastive.NAME)) {
-                throw SpecSyntax.malformed(spec, "scmoe is a decoding policy and cannot be a stage of a | composition;"
-                        + " compose inside its strong= or weak=");
+                throw SpecSyntax.malformed(
+                        spec,
+                        "scmoe is a decoding policy and cannot be a stage of a | composition;"
+                                + " compose inside its strong= or weak=");
             }
-            PolicyKind kind = PolicyRegistry.find(name).orElseThrow(() -> SpecSyntax.malformed(spec,
-                    "unknown policy '" + name + "' (known: " + knownNames() + ")"));
+            PolicyKind kind = PolicyRegistry.find(name)
+                    .orElseThrow(() ->
+                            SpecSyntax.malformed(spec, "unknown policy '" + name + "' (known: " + knownNames() + ")"));
             if (kind instanceof PolicyKind.Stage stageKind) {
                 LogitTransform transform = stageKind.parser().parse(spec, body(stage));
                 if (selection != null) {
-                    throw SpecSyntax.malformed(spec, "stage '" + stage + "' comes after the selecting policy '"
-                            + selection.spec() + "'; stages (" + String.join(", ", stageNames()) + ") go first");
+                    throw SpecSyntax.malformed(
+                            spec,
+                            "stage '" + stage + "' comes after the selecting policy '" + selection.spec()
+                                    + "'; stages (" + String.join(", ", stageNames()) + ") go first");
                 }
                 stages.add(transform);
                 continue;
             }
             ExpertSelection next = ((PolicyKind.Selector) kind).parser().parse(spec, body(stage));
             if (selection != null) {
-                throw SpecSyntax.malformed(spec, "two selecting policies ('" + selection.spec() + "' and '" + stage
-                        + "'); a composition ends in at most one");
+                throw SpecSyntax.malformed(
+                        spec,
+                        "two selecting policies ('" + selection.spec() + "' and '" + stage
+                                + "'); a composition ends in at most one");
             }
             selection = next;
         }
@@ -108,7 +115,10 @@ public final class PolicySpecs {
     }
 
     private static List<String> stageNames() {
-        return PolicyRegistry.kinds().stream().filter(PolicyKind.Stage.class::isInstance).map(PolicyKind::name).toList();
+        return PolicyRegistry.kinds().stream()
+                .filter(PolicyKind.Stage.class::isInstance)
+                .map(PolicyKind::name)
+                .toList();
     }
 
     private static String knownNames() {

@@ -38,12 +38,14 @@ public final class RandomRouting implements ExpertSelection {
     /** The body {@code k=K,seed=S}; errors quote {@code spec}. */
     static RandomRouting parse(String spec, String body) {
         Map<String, String> params = SpecSyntax.parameters(spec, body, List.of("k", "seed"), List.of());
-        return new RandomRouting(SpecSyntax.integer(spec, "k", params.get("k"), 1),
+        return new RandomRouting(
+                SpecSyntax.integer(spec, "k", params.get("k"), 1),
                 SpecSyntax.longInteger(spec, "seed", params.get("seed")));
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         int numExperts = config.experts().numExperts();
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
         boolean renormalise = FamilyRule.renormalises(config, k);

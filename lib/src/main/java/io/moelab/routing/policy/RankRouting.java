@@ -30,7 +30,8 @@ public final class RankRouting implements ExpertSelection {
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         int numExperts = config.experts().numExperts();
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
         int[] ranked = new int[rank];

@@ -30,7 +30,8 @@ public final class RouterBias implements LogitTransform {
         if (at < 0) {
             throw SpecSyntax.malformed(spec, "a bias is written bias:+D@L/E[+L/E...]");
         }
-        return new RouterBias(SpecSyntax.decimal(spec, "bias", body.substring(0, at)),
+        return new RouterBias(
+                SpecSyntax.decimal(spec, "bias", body.substring(0, at)),
                 ExpertTarget.parseList(spec, body.substring(at + 1)));
     }
 

@@ -17,8 +17,7 @@ final class SpecSyntax {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
-    private SpecSyntax() {
-    }
+    private SpecSyntax() {}
 
     /** A spec that cannot be parsed: quotes it, says what is wrong and lists the valid forms. */
     static MoelabInputException malformed(String spec, String what) {
@@ -33,7 +32,10 @@ final class SpecSyntax {
     /** A count parameter ({@code k=}, {@code r=}, {@code max=}) must not exceed the model's experts. */
     static void requireAtMostExperts(String spec, String parameter, int value, MoeConfig config) {
         if (value > config.experts().numExperts()) {
-            throw unfit(spec, parameter + "=" + value + " exceeds the model's " + config.experts().numExperts() + " experts");
+            throw unfit(
+                    spec,
+                    parameter + "=" + value + " exceeds the model's "
+                            + config.experts().numExperts() + " experts");
         }
     }
 
@@ -51,7 +53,8 @@ final class SpecSyntax {
                 }
                 String key = piece.substring(0, eq);
                 if (!required.contains(key) && !optional.contains(key)) {
-                    throw malformed(spec, "unknown parameter '" + key + "' (expected " + describe(required, optional) + ")");
+                    throw malformed(
+                            spec, "unknown parameter '" + key + "' (expected " + describe(required, optional) + ")");
                 }
                 if (values.put(key, piece.substring(eq + 1)) != null) {
                     throw malformed(spec, "parameter '" + key + "' given twice");
@@ -60,7 +63,8 @@ final class SpecSyntax {
         }
         for (String key : required) {
             if (!values.containsKey(key)) {
-                throw malformed(spec, "missing parameter '" + key + "' (expected " + describe(required, optional) + ")");
+                throw malformed(
+                        spec, "missing parameter '" + key + "' (expected " + describe(required, optional) + ")");
             }
         }
         return values;
@@ -68,7 +72,9 @@ final class SpecSyntax {
 
     private static String describe(List<String> required, List<String> optional) {
         String names = String.join(", ", required);
-        return optional.isEmpty() ? names : names + (names.isEmpty() ? "" : ", ") + "optional " + String.join(", ", optional);
+        return optional.isEmpty()
+                ? names
+                : names + (names.isEmpty() ? "" : ", ") + "optional " + String.join(", ", optional);
     }
 
     /** The value of a body that is exactly {@code key=value}. */

@@ -34,8 +34,10 @@ public final class TopKRouting implements ExpertSelection {
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
-        return FamilyRule.topK(Softmax.rows(routerLogits, tokens, config.experts().numExperts()), tokens, k, config);
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+        return FamilyRule.topK(
+                Softmax.rows(routerLogits, tokens, config.experts().numExperts()), tokens, k, config);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class TopPRouting implements ExpertSelection {
     /** The {@code max} of a spec without one: as many experts as the threshold needs. */
     public static final int UNCAPPED = 0;
+
     static final PolicyKind KIND = new PolicyKind.Selector("topp", "topp:p=P[,max=M]", TopPRouting::parse);
     private static final long serialVersionUID = 1L;
     private final double threshold;
@@ -30,7 +31,8 @@ public final class TopPRouting implements ExpertSelection {
      */
     public TopPRouting(double threshold, int maxExperts) {
         if (!(threshold >= 0 && threshold <= 1) || maxExperts < 0) {
-            throw new IllegalArgumentException("threshold must be in [0, 1] and maxExperts ≥ 0: " + threshold + ", " + maxExperts);
+            throw new IllegalArgumentException(
+                    "threshold must be in [0, 1] and maxExperts ≥ 0: " + threshold + ", " + maxExperts);
         }
         this.threshold = threshold;
         this.maxExperts = maxExperts;
@@ -48,7 +50,8 @@ public final class TopPRouting implements ExpertSelection {
     }
 
     @Override
-    public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+    public RoutingDecision route(
+            int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
         int numExperts = config.experts().numExperts();
         int cap = maxExperts == UNCAPPED ? numExperts : Math.min(maxExperts, numExperts);
         float[] probs = Softmax.rows(routerLogits, tokens, numExperts);

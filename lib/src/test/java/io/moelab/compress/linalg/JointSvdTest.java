@@ -95,15 +95,20 @@ class JointSvdTest {
     void onlyTheRatiosOfTheWeightsMatter() {
         List<float[]> pair = randomCluster(2, 6, 4, 4);
         int full = JointSvd.fullRank(2, 6, 4);
-        float[] quarter = JointSvd.merge(pair, 6, 4, new double[] {0.25, 0.75}, 3).merged();
-        assertArrayEquals(quarter, JointSvd.merge(pair, 6, 4, new double[] {1, 3}, 3).merged());
-        assertArrayEquals(quarter, JointSvd.merge(pair, 6, 4, new double[] {2, 6}, 3).merged());
+        float[] quarter =
+                JointSvd.merge(pair, 6, 4, new double[] {0.25, 0.75}, 3).merged();
+        assertArrayEquals(
+                quarter, JointSvd.merge(pair, 6, 4, new double[] {1, 3}, 3).merged());
+        assertArrayEquals(
+                quarter, JointSvd.merge(pair, 6, 4, new double[] {2, 6}, 3).merged());
 
         float[] average = JointSvd.merge(pair, 6, 4, new double[] {1, 3}, full).merged();
         for (int k = 0; k < average.length; k++) {
             assertEquals(0.25 * pair.get(0)[k] + 0.75 * pair.get(1)[k], average[k], 1e-6);
         }
-        assertArrayEquals(pair.get(1), JointSvd.merge(pair, 6, 4, new double[] {0, 7}, full).merged());
+        assertArrayEquals(
+                pair.get(1),
+                JointSvd.merge(pair, 6, 4, new double[] {0, 7}, full).merged());
     }
 
     @Test

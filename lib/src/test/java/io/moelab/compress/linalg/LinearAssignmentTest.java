@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class LinearAssignmentTest {
@@ -92,8 +88,10 @@ class LinearAssignmentTest {
     @Test
     void rejectsBadInput() {
         assertThrows(IllegalArgumentException.class, () -> LinearAssignment.maximize(new float[5], 2));
-        assertThrows(IllegalArgumentException.class, () -> LinearAssignment.maximize(new float[] {1, Float.NaN, 0, 0}, 2));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> LinearAssignment.maximize(new float[] {1, Float.NaN, 0, 0}, 2));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LinearAssignment.minimize(new float[] {1, Float.POSITIVE_INFINITY, 0, 0}, 2));
     }
 

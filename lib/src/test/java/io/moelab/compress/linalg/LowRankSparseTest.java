@@ -1,6 +1,5 @@
 package io.moelab.compress.linalg;
 
-
 import static io.moelab.compress.linalg.JointSvdTest.concatenation;
 import static io.moelab.compress.linalg.JointSvdTest.randomCluster;
 import static io.moelab.compress.linalg.JointSvdTest.squaredDistance;
@@ -36,7 +35,8 @@ class LowRankSparseTest {
 
         assertEquals(Math.sqrt(discarded), lowRankOnly.frobeniusError(), 1e-4 * Math.sqrt(discarded));
         assertEquals(Math.sqrt(squaredDistance(matrix, withSparse.rebuilt())), withSparse.frobeniusError(), 1e-9);
-        assertTrue(withSparse.frobeniusError() < lowRankOnly.frobeniusError(),
+        assertTrue(
+                withSparse.frobeniusError() < lowRankOnly.frobeniusError(),
                 withSparse.frobeniusError() + " ≥ " + lowRankOnly.frobeniusError());
     }
 
@@ -48,12 +48,15 @@ class LowRankSparseTest {
         float[] lowRank = LowRankSparse.compress(matrix, rows, cols, 2, 0).rebuilt();
         float[] rebuilt = LowRankSparse.compress(matrix, rows, cols, 2, 15).rebuilt();
 
-        int[] byResidual = IntStream.range(0, matrix.length).boxed()
+        int[] byResidual = IntStream.range(0, matrix.length)
+                .boxed()
                 .sorted(Comparator.comparingDouble(k -> -Math.abs(matrix[k] - lowRank[k])))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
         for (int position = 0; position < byResidual.length; position++) {
             int k = byResidual[position];
-            assertEquals(position < 15 ? matrix[k] : lowRank[k], rebuilt[k], "entry " + k + ", residual rank " + position);
+            assertEquals(
+                    position < 15 ? matrix[k] : lowRank[k], rebuilt[k], "entry " + k + ", residual rank " + position);
         }
     }
 

@@ -8,8 +8,7 @@ import java.util.stream.IntStream;
 
 /** Seeded random matrices and permutations for the linear-algebra and alignment tests. */
 public final class RandomMatrices {
-    private RandomMatrices() {
-    }
+    private RandomMatrices() {}
 
     /** {@code length} draws of N(0, std²). */
     public static float[] gaussian(int length, double std, Random random) {
@@ -22,7 +21,8 @@ public final class RandomMatrices {
 
     /** A uniformly random permutation of 0..n-1. */
     public static int[] shuffled(int n, Random random) {
-        List<Integer> permutation = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+        List<Integer> permutation =
+                new ArrayList<>(IntStream.range(0, n).boxed().toList());
         Collections.shuffle(permutation, random);
         return permutation.stream().mapToInt(Integer::intValue).toArray();
     }

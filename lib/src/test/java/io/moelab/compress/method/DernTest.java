@@ -1,5 +1,11 @@
 package io.moelab.compress.method;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moelab.MoelabInputException;
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.ExpertWeights;
@@ -7,15 +13,6 @@ import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
 import io.moelab.compress.RandomLayers;
-
-import io.moelab.compress.method.Dern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.moelab.MoelabInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -35,13 +32,15 @@ class DernTest {
         List<ExpertWeights> experts = List.of(
                 new ExpertWeights(2, 2, new float[] {1, 0, 0, 1}, new float[4], new float[4]),
                 new ExpertWeights(2, 2, new float[4], new float[] {1, 0, 0, 0}, new float[] {0, 0, 0, 1}),
-                new ExpertWeights(2, 2, new float[] {0, 0, 0.5f, 3}, new float[] {2, 0, 0, 0}, new float[] {0, 1, 0.5f, 0}),
+                new ExpertWeights(
+                        2, 2, new float[] {0, 0, 0.5f, 3}, new float[] {2, 0, 0, 0}, new float[] {0, 1, 0.5f, 0}),
                 new ExpertWeights(2, 2, new float[] {0, 2, 0, 0}, new float[4], new float[] {0, 0, 0, 3}));
         return new MoeLayerWeights(0, 2, new float[] {1, 2, 3, 4, 5, 6, 7, 8}, experts);
     }
 
     private static CompressedLayer dern(MoeLayerWeights layer, long[] selections, int keep) {
-        CompressionContext context = new CompressionContext(RandomLayers.mixtral(layer.numExperts(), 1, layer.hidden()), keep);
+        CompressionContext context =
+                new CompressionContext(RandomLayers.mixtral(layer.numExperts(), 1, layer.hidden()), keep);
         return new Dern().compress(layer, LayerCalibration.countsOnly(selections, layer.hidden()), context);
     }
 
@@ -56,7 +55,8 @@ class DernTest {
         assertArrayEquals(new float[] {1, 0, 0.125f, 1.625f}, first.gate(), EPS);
         assertArrayEquals(new float[] {0, 0, 0, 0}, first.up(), EPS);
         assertArrayEquals(new float[] {0, 0.25f, 0, 0}, first.down(), EPS);
-        // 1/n0 = (3·(0,0 | 1,0 | 0,0) + 2·(0,0 | 2,0 | 0,.5)) / 5; 1/n1 = (3·(0,0 | 0,0 | 0,1) + 1·(0,0 | 0,0 | 0,3)) / 4.
+        // 1/n0 = (3·(0,0 | 1,0 | 0,0) + 2·(0,0 | 2,0 | 0,.5)) / 5; 1/n1 = (3·(0,0 | 0,0 | 0,1) + 1·(0,0 | 0,0 | 0,3)) /
+        // 4.
         ExpertWeights second = compressed.experts().get(1);
         assertArrayEquals(new float[] {0, 0, 0, 0}, second.gate(), EPS);
         assertArrayEquals(new float[] {1.4f, 0, 0, 0}, second.up(), EPS);
@@ -68,7 +68,8 @@ class DernTest {
         // Coefficient = the source's merge weight averaged over the target's two neurons.
         assertPlan(compressed.plan(), new double[][] {
             {0, 0, (1 + 5.0 / 8) / 2}, {0, 2, 2.0 / 8 / 2}, {0, 3, 1.0 / 8 / 2},
-            {1, 1, (3.0 / 5 + 3.0 / 4) / 2}, {1, 2, 2.0 / 5 / 2}, {1, 3, 1.0 / 4 / 2}});
+            {1, 1, (3.0 / 5 + 3.0 / 4) / 2}, {1, 2, 2.0 / 5 / 2}, {1, 3, 1.0 / 4 / 2}
+        });
     }
 
     @Test
@@ -141,7 +142,11 @@ class DernTest {
             PlanEntry entry = plan.get(i);
             assertEquals((int) expected[i][0], entry.target(), () -> "plan " + plan);
             assertEquals((int) expected[i][1], entry.source(), () -> "plan " + plan);
-            assertEquals(expected[i][2], entry.coefficient(), 1e-12, () -> "plan " + plan + " vs " + Arrays.deepToString(expected));
+            assertEquals(
+                    expected[i][2],
+                    entry.coefficient(),
+                    1e-12,
+                    () -> "plan " + plan + " vs " + Arrays.deepToString(expected));
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.moelab.compress.method;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.moelab.compress.CompressedLayer;
 import io.moelab.compress.CompressionContext;
 import io.moelab.compress.CompressionFixtures;
@@ -8,19 +14,6 @@ import io.moelab.compress.LayerCalibration;
 import io.moelab.compress.MoeLayerWeights;
 import io.moelab.compress.PlanEntry;
 import io.moelab.compress.RandomLayers;
-
-import io.moelab.compress.method.ExpertClustering;
-import io.moelab.compress.method.MSmoe;
-import io.moelab.compress.method.McSmoe;
-import io.moelab.compress.method.SubMoe;
-import io.moelab.compress.method.UniformAveraging;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.moelab.moe.MoeConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +61,12 @@ class ExpertMergingTest {
         CompressedLayer merged = new UniformAveraging().compress(layer, calibration, TO_TWO);
         assertArrayEquals(new int[] {0, 0, 1, 1}, merged.expertMap());
         assertEquals(0.5, merged.plan().get(1).coefficient(), 0);
-        ExpertWeights expected = ExpertWeights.weightedSum(List.of(e0, e0.permuteNeurons(shuffle1)), new double[] {0.5, 0.5});
+        ExpertWeights expected =
+                ExpertWeights.weightedSum(List.of(e0, e0.permuteNeurons(shuffle1)), new double[] {0.5, 0.5});
         assertWithin(expected, merged.experts().get(0), 1e-6f);
-        assertTrue(CompressionFixtures.maxAbsDifference(e0.gate(), merged.experts().get(0).gate()) > 0.1f);
+        assertTrue(CompressionFixtures.maxAbsDifference(
+                        e0.gate(), merged.experts().get(0).gate())
+                > 0.1f);
     }
 
     @Test
@@ -79,18 +75,23 @@ class ExpertMergingTest {
         CompressedLayer merged = new MSmoe().compress(layer, calibration, TO_TWO);
         assertWithin(merged.experts().get(1), exact.experts().get(1), 1e-5f);
         CompressedLayer lowRank = new McSmoe(2, 0.0).compress(layer, calibration, TO_TWO);
-        assertTrue(CompressionFixtures.maxAbsDifference(merged.experts().get(1).up(), lowRank.experts().get(1).up()) > 1e-2f,
+        assertTrue(
+                CompressionFixtures.maxAbsDifference(
+                                merged.experts().get(1).up(),
+                                lowRank.experts().get(1).up())
+                        > 1e-2f,
                 "rank 2 of a 12 × 8 matrix loses something");
     }
 
     @Test
     void subMoeClustersExpertsWithTheSameOutputs() {
-        CompressedLayer merged = new SubMoe(ExpertClustering.COMMONS_MATH, 0, WIDTH).compress(layer, calibration, TO_TWO);
+        CompressedLayer merged =
+                new SubMoe(ExpertClustering.COMMONS_MATH, 0, WIDTH).compress(layer, calibration, TO_TWO);
         assertArrayEquals(new int[] {0, 0, 1, 1}, merged.expertMap());
         assertArrayEquals(layer.routerRows(new int[] {0, 2}), merged.router(), "each cluster's most frequent member");
         // At full rank the joint SVD merge is the frequency-weighted average (unaligned, as Sub-MoE does).
-        ExpertWeights expected = ExpertWeights.weightedSum(List.of(e2, e2.permuteNeurons(shuffle3)),
-                new double[] {20.0 / 27, 7.0 / 27});
+        ExpertWeights expected =
+                ExpertWeights.weightedSum(List.of(e2, e2.permuteNeurons(shuffle3)), new double[] {20.0 / 27, 7.0 / 27});
         assertWithin(expected, merged.experts().get(1), 1e-4f);
     }
 
@@ -102,7 +103,8 @@ class ExpertMergingTest {
         System.arraycopy(row0, 0, router, HIDDEN, HIDDEN);
         System.arraycopy(row2, 0, router, 2 * HIDDEN, HIDDEN);
         System.arraycopy(row2, 0, router, 3 * HIDDEN, HIDDEN);
-        List<ExpertWeights> experts = new ArrayList<>(List.of(e0, e0.permuteNeurons(shuffle1), e2, e2.permuteNeurons(shuffle3)));
+        List<ExpertWeights> experts =
+                new ArrayList<>(List.of(e0, e0.permuteNeurons(shuffle1), e2, e2.permuteNeurons(shuffle3)));
         return new MoeLayerWeights(0, HIDDEN, router, experts);
     }
 

@@ -1,16 +1,5 @@
 package io.moelab.compress.method;
 
-import io.moelab.compress.CompressedLayer;
-import io.moelab.compress.CompressionContext;
-import io.moelab.compress.ExpertWeights;
-import io.moelab.compress.LayerCalibration;
-import io.moelab.compress.MoeLayerWeights;
-import io.moelab.compress.PlanEntry;
-import io.moelab.compress.RandomLayers;
-
-import io.moelab.compress.method.MixedPrecisionExperts;
-import io.moelab.compress.method.RoundToNearest;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
+import io.moelab.compress.CompressedLayer;
+import io.moelab.compress.CompressionContext;
+import io.moelab.compress.ExpertWeights;
+import io.moelab.compress.LayerCalibration;
+import io.moelab.compress.MoeLayerWeights;
+import io.moelab.compress.PlanEntry;
+import io.moelab.compress.RandomLayers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,11 +77,16 @@ class MixedPrecisionExpertsTest {
         LayerCalibration calibration = RandomLayers.randomCalibration(random, new long[] {20, 50, 30, 28}, 64, 8);
         CompressedLayer compressed = compress(new MixedPrecisionExperts(3.0), layer, calibration, 2);
 
-        int[] bits = compressed.expertBits().values().stream().mapToInt(Integer::intValue).toArray();
-        assertEquals(List.of(0, 1, 2, 3), new ArrayList<>(compressed.expertBits().keySet()));
+        int[] bits = compressed.expertBits().values().stream()
+                .mapToInt(Integer::intValue)
+                .toArray();
+        assertEquals(
+                List.of(0, 1, 2, 3), new ArrayList<>(compressed.expertBits().keySet()));
         assertTrue(Arrays.stream(bits).sum() <= 12, "budget 3.0 × 4 experts: " + Arrays.toString(bits));
         assertTrue(Arrays.stream(bits).allMatch(b -> Arrays.stream(WIDTHS).anyMatch(w -> w == b)));
-        assertEquals(Arrays.stream(bits).average().getAsDouble(), compressed.averageBits().getAsDouble());
+        assertEquals(
+                Arrays.stream(bits).average().getAsDouble(),
+                compressed.averageBits().getAsDouble());
         assertArrayEquals(new int[] {0, 1, 2, 3}, compressed.expertMap());
         assertArrayEquals(layer.router(), compressed.router());
         for (int e = 0; e < 4; e++) {
@@ -95,8 +96,10 @@ class MixedPrecisionExpertsTest {
             assertArrayEquals(expected.up(), compressed.experts().get(e).up());
             assertArrayEquals(expected.down(), compressed.experts().get(e).down());
         }
-        assertEquals(compressed.expertBits(),
-                compress(new MixedPrecisionExperts(3.0), layer, calibration, 2).expertBits(), "deterministic");
+        assertEquals(
+                compressed.expertBits(),
+                compress(new MixedPrecisionExperts(3.0), layer, calibration, 2).expertBits(),
+                "deterministic");
     }
 
     @Test
@@ -106,7 +109,9 @@ class MixedPrecisionExpertsTest {
         LayerCalibration calibration = RandomLayers.randomCalibration(random, new long[] {1, 2, 3, 4}, 32, 8);
         CompressedLayer compressed = compress(new MixedPrecisionExperts(8.0), layer, calibration, 2);
 
-        assertTrue(compressed.expertBits().values().stream().allMatch(b -> b == 8), compressed.expertBits().toString());
+        assertTrue(
+                compressed.expertBits().values().stream().allMatch(b -> b == 8),
+                compressed.expertBits().toString());
         assertEquals(8.0, compressed.averageBits().getAsDouble());
     }
 
@@ -137,11 +142,15 @@ class MixedPrecisionExpertsTest {
         }
         // 11 bits for 4 experts: the two unused ones take the minimum, 7 bits remain for experts 0 and 1.
         MixedPrecisionExperts method = new MixedPrecisionExperts(2.75);
-        CompressedLayer firstFavoured = compress(method, layer, new LayerCalibration(new long[] {48, 16, 0, 0}, inputs, 64, 4), 1);
-        CompressedLayer secondFavoured = compress(method, layer, new LayerCalibration(new long[] {16, 48, 0, 0}, inputs, 64, 4), 1);
+        CompressedLayer firstFavoured =
+                compress(method, layer, new LayerCalibration(new long[] {48, 16, 0, 0}, inputs, 64, 4), 1);
+        CompressedLayer secondFavoured =
+                compress(method, layer, new LayerCalibration(new long[] {16, 48, 0, 0}, inputs, 64, 4), 1);
 
-        assertEquals(List.of(4, 3, 2, 2), new ArrayList<>(firstFavoured.expertBits().values()));
-        assertEquals(List.of(3, 4, 2, 2), new ArrayList<>(secondFavoured.expertBits().values()));
+        assertEquals(
+                List.of(4, 3, 2, 2), new ArrayList<>(firstFavoured.expertBits().values()));
+        assertEquals(
+                List.of(3, 4, 2, 2), new ArrayList<>(secondFavoured.expertBits().values()));
     }
 
     @Test
@@ -156,8 +165,8 @@ class MixedPrecisionExpertsTest {
         assertFalse(new MixedPrecisionExperts(3.0).reducesExperts());
     }
 
-    private static CompressedLayer compress(MixedPrecisionExperts method, MoeLayerWeights layer,
-                                            LayerCalibration calibration, int topK) {
+    private static CompressedLayer compress(
+            MixedPrecisionExperts method, MoeLayerWeights layer, LayerCalibration calibration, int topK) {
         CompressionContext context = new CompressionContext(
                 RandomLayers.mixtral(layer.numExperts(), topK, layer.hidden()), layer.numExperts());
         return method.compress(layer, calibration, context);

@@ -1,7 +1,5 @@
 package io.moelab.compress.method;
 
-import io.moelab.compress.linalg.RandomMatrices;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.compress.ExpertWeights;
+import io.moelab.compress.linalg.RandomMatrices;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +78,8 @@ class NeuronAlignmentTest {
 
     @Test
     void digestIsTheStartOfTheSha256OfTheBigEndianEntries() {
-        // Pinned: python3 -c "import hashlib,struct; print(hashlib.sha256(struct.pack('>4i',0,1,2,3)).hexdigest()[:16])"
+        // Pinned: python3 -c "import hashlib,struct;
+        // print(hashlib.sha256(struct.pack('>4i',0,1,2,3)).hexdigest()[:16])"
         assertEquals("3067c72c5e501c31", NeuronAlignment.digest(new int[] {0, 1, 2, 3}));
         assertEquals("164df14409a15e0c", NeuronAlignment.digest(new int[] {3, 1, 0, 2}));
         assertEquals(NeuronAlignment.digest(new int[] {3, 1, 0, 2}), NeuronAlignment.digest(new int[] {3, 1, 0, 2}));
@@ -89,18 +89,27 @@ class NeuronAlignmentTest {
     @Test
     void rejectsExpertsOfDifferentShapes() {
         Random random = new Random(4);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> NeuronAlignment.align(randomExpert(8, 16, 1, random), randomExpert(8, 12, 1, random)));
     }
 
     static ExpertWeights randomExpert(int hidden, int neurons, double std, Random random) {
-        return new ExpertWeights(hidden, neurons, RandomMatrices.gaussian(hidden * neurons, std, random),
-                RandomMatrices.gaussian(hidden * neurons, std, random), RandomMatrices.gaussian(hidden * neurons, std, random));
+        return new ExpertWeights(
+                hidden,
+                neurons,
+                RandomMatrices.gaussian(hidden * neurons, std, random),
+                RandomMatrices.gaussian(hidden * neurons, std, random),
+                RandomMatrices.gaussian(hidden * neurons, std, random));
     }
 
     private static ExpertWeights withNoise(ExpertWeights expert, double std, Random random) {
-        return new ExpertWeights(expert.hidden(), expert.intermediate(), plusNoise(expert.gate(), std, random),
-                plusNoise(expert.up(), std, random), plusNoise(expert.down(), std, random));
+        return new ExpertWeights(
+                expert.hidden(),
+                expert.intermediate(),
+                plusNoise(expert.gate(), std, random),
+                plusNoise(expert.up(), std, random),
+                plusNoise(expert.down(), std, random));
     }
 
     private static float[] plusNoise(float[] values, double std, Random random) {

@@ -1,20 +1,15 @@
 package io.moelab.compress.method;
 
-import io.moelab.compress.CompressedLayer;
-import io.moelab.compress.CompressionContext;
-import io.moelab.compress.LayerCalibration;
-import io.moelab.compress.MoeLayerWeights;
-import io.moelab.compress.RandomLayers;
-
-import io.moelab.compress.method.FrequencyPruning;
-import io.moelab.compress.method.RandomPruning;
-import io.moelab.compress.method.ReconstructionPruning;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moelab.compress.CompressedLayer;
+import io.moelab.compress.CompressionContext;
+import io.moelab.compress.LayerCalibration;
+import io.moelab.compress.MoeLayerWeights;
+import io.moelab.compress.RandomLayers;
 import io.moelab.moe.MoeConfig;
 import java.util.Arrays;
 import java.util.Random;
@@ -27,7 +22,8 @@ class PruningTest {
 
     private final Random random = new Random(3);
     private final MoeLayerWeights layer = RandomLayers.randomLayer(random, 5, HIDDEN, 7);
-    private final LayerCalibration calibration = RandomLayers.randomCalibration(random, new long[] {5, 9, 1, 9, 4}, 40, HIDDEN);
+    private final LayerCalibration calibration =
+            RandomLayers.randomCalibration(random, new long[] {5, 9, 1, 9, 4}, 40, HIDDEN);
 
     @Test
     void frequencyPruningKeepsTheMostSelectedTiesToTheLowerIndex() {
@@ -40,10 +36,15 @@ class PruningTest {
     @Test
     void randomPruningIsSeeded() {
         int[] a = new RandomPruning(1).compress(layer, calibration, TO_THREE).expertMap();
-        assertArrayEquals(a, new RandomPruning(1).compress(layer, calibration, TO_THREE).expertMap());
+        assertArrayEquals(
+                a, new RandomPruning(1).compress(layer, calibration, TO_THREE).expertMap());
         boolean differs = false;
         for (long seed = 2; seed < 10 && !differs; seed++) {
-            differs = !Arrays.equals(a, new RandomPruning(seed).compress(layer, calibration, TO_THREE).expertMap());
+            differs = !Arrays.equals(
+                    a,
+                    new RandomPruning(seed)
+                            .compress(layer, calibration, TO_THREE)
+                            .expertMap());
         }
         assertTrue(differs, "another seed draws another subset");
     }

@@ -1,13 +1,10 @@
 package io.moelab.compress.method;
 
-import io.moelab.compress.ExpertWeights;
-import io.moelab.compress.RandomLayers;
-
-import io.moelab.compress.method.RoundToNearest;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moelab.compress.ExpertWeights;
+import io.moelab.compress.RandomLayers;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -23,15 +20,17 @@ class RoundToNearestTest {
     @Test
     void theGridOfAPositiveRowReachesDownToZero() {
         // Range widened to [0, 4]: scale 4/3, zero point 0; 1, 2, 3, 4 → 0.75, 1.5, 2.25, 3 steps → 1, 2, 2, 3.
-        assertArrayEquals(new float[] {4f / 3, 8f / 3, 8f / 3, 4},
-                RoundToNearest.rows(new float[] {1, 2, 3, 4}, 1, 4, 2), 1e-6f);
+        assertArrayEquals(
+                new float[] {4f / 3, 8f / 3, 8f / 3, 4}, RoundToNearest.rows(new float[] {1, 2, 3, 4}, 1, 4, 2), 1e-6f);
     }
 
     @Test
     void eachRowIsQuantisedOnItsOwnGrid() {
         float[] matrix = {-1, 0, 0.5f, 2, 0, 0, 0, 0, 1, 2, 3, 4};
-        assertArrayEquals(new float[] {-1, 0, 0, 2, 0, 0, 0, 0, 4f / 3, 8f / 3, 8f / 3, 4},
-                RoundToNearest.rows(matrix, 3, 4, 2), 1e-6f);
+        assertArrayEquals(
+                new float[] {-1, 0, 0, 2, 0, 0, 0, 0, 4f / 3, 8f / 3, 8f / 3, 4},
+                RoundToNearest.rows(matrix, 3, 4, 2),
+                1e-6f);
     }
 
     @Test
@@ -51,8 +50,9 @@ class RoundToNearestTest {
             for (int c = 0; c < cols; c++) {
                 int i = r * cols + c;
                 double error = Math.abs(matrix[i] - quantised[i]);
-                assertTrue(error <= halfStep + Math.ulp(quantised[i]), "row " + r + " column " + c + ": error " + error
-                        + " above half a step " + halfStep);
+                assertTrue(
+                        error <= halfStep + Math.ulp(quantised[i]),
+                        "row " + r + " column " + c + ": error " + error + " above half a step " + halfStep);
             }
         }
     }
@@ -61,7 +61,10 @@ class RoundToNearestTest {
     void aRowTakesAtMostTwoToTheBitsValues() {
         int cols = 200;
         float[] quantised = RoundToNearest.rows(RandomLayers.gaussians(new Random(5), cols), 1, cols, 3);
-        long distinct = IntStream.range(0, cols).mapToDouble(c -> quantised[c]).distinct().count();
+        long distinct = IntStream.range(0, cols)
+                .mapToDouble(c -> quantised[c])
+                .distinct()
+                .count();
         assertTrue(distinct <= 8, distinct + " values in a 3-bit row");
     }
 

@@ -54,13 +54,20 @@ class TaskMetricsTest {
     void accNormCountsCharactersNotUtf16Units() {
         // "😀😀" is 2 characters but 4 UTF-16 units: per character −2.2/2 beats −3/2; per unit −3/4 would win.
         MultipleChoiceResult emoji = mc("e", 0, new double[] {-2.2, -3}, "ab", "😀😀");
-        assertEquals(1.0, byKey(TaskMetrics.compute(OutputType.MULTIPLE_CHOICE, List.of(emoji), 0)).get("acc_norm,none").value());
+        assertEquals(
+                1.0,
+                byKey(TaskMetrics.compute(OutputType.MULTIPLE_CHOICE, List.of(emoji), 0))
+                        .get("acc_norm,none")
+                        .value());
     }
 
     @Test
     void multipleChoiceExamplesNameThePredictedAndGoldChoices() {
         List<ExampleOutcome> examples = TaskMetrics.examples(OutputType.MULTIPLE_CHOICE, reversed(MC));
-        assertEquals(List.of("d1", "d2", "d3", "d4"), examples.stream().map(ExampleOutcome::documentId).toList(), "sorted by id");
+        assertEquals(
+                List.of("d1", "d2", "d3", "d4"),
+                examples.stream().map(ExampleOutcome::documentId).toList(),
+                "sorted by id");
         ExampleOutcome d3 = examples.get(2);
         assertEquals("ab", d3.prediction());
         assertEquals("abcdef", d3.target());
@@ -86,8 +93,8 @@ class TaskMetricsTest {
         List<RollingResult> docs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             long bytes = 200 + random.nextInt(800);
-            docs.add(new RollingResult(String.format("doc-%02d", i), bytes * (0.8 + 0.6 * random.nextDouble()), bytes,
-                    bytes, bytes / 5));
+            docs.add(new RollingResult(
+                    String.format("doc-%02d", i), bytes * (0.8 + 0.6 * random.nextDouble()), bytes, bytes, bytes / 5));
         }
         List<MetricValue> first = TaskMetrics.compute(OutputType.LOGLIKELIHOOD_ROLLING, docs, 42);
         assertEquals(first, TaskMetrics.compute(OutputType.LOGLIKELIHOOD_ROLLING, reversed(docs), 42));
@@ -103,27 +110,40 @@ class TaskMetricsTest {
 
     @Test
     void oneDocumentHasNoStandardError() {
-        MetricValue bpb = byKey(TaskMetrics.compute(OutputType.LOGLIKELIHOOD_ROLLING,
-                List.of(new RollingResult("a", 10, 8, 12, 3)), 1)).get("bits_per_byte,none");
+        MetricValue bpb = byKey(TaskMetrics.compute(
+                        OutputType.LOGLIKELIHOOD_ROLLING, List.of(new RollingResult("a", 10, 8, 12, 3)), 1))
+                .get("bits_per_byte,none");
         assertTrue(Double.isNaN(bpb.stderr()));
     }
 
     @Test
     void exactMatchPerFilterNamedAsTheHarness() {
-        AnswerExtraction extraction = new AnswerExtraction(List.of(
-                new AnswerExtraction.Filter("strict-match", "#### (\\-?[0-9\\.\\,]+)", 0, "[invalid]"),
-                new AnswerExtraction.Filter("flexible-extract", "(-?[$0-9.,]{2,})|(-?[0-9]+)", -1, "[invalid]")),
-                false, false, List.of());
+        AnswerExtraction extraction = new AnswerExtraction(
+                List.of(
+                        new AnswerExtraction.Filter("strict-match", "#### (\\-?[0-9\\.\\,]+)", 0, "[invalid]"),
+                        new AnswerExtraction.Filter(
+                                "flexible-extract", "(-?[$0-9.,]{2,})|(-?[0-9]+)", -1, "[invalid]")),
+                false,
+                false,
+                List.of());
         List<GenerationResult> results = List.of(
                 new GenerationResult("q1", " 3 apples. #### 42", "42", extraction),
                 new GenerationResult("q2", " so 17", "17", extraction),
                 new GenerationResult("q3", " #### 5 then 6", "6", extraction));
         Map<String, MetricValue> metrics = byKey(TaskMetrics.compute(OutputType.GENERATE_UNTIL, results, 0));
-        assertEquals(List.of("exact_match,strict-match", "exact_match,flexible-extract"),
-                TaskMetrics.compute(OutputType.GENERATE_UNTIL, results, 0).stream().map(MetricValue::key).toList());
-        assertEquals(1.0 / 3, metrics.get("exact_match,strict-match").value(), 1e-15, "only q1 has '#### answer' right");
-        assertEquals(1.0, metrics.get("exact_match,flexible-extract").value(), 1e-15, "the last number is right in all");
-        assertEquals(Math.sqrt((1.0 / 3) * (2.0 / 3) / 2), metrics.get("exact_match,strict-match").stderr(), 1e-15);
+        assertEquals(
+                List.of("exact_match,strict-match", "exact_match,flexible-extract"),
+                TaskMetrics.compute(OutputType.GENERATE_UNTIL, results, 0).stream()
+                        .map(MetricValue::key)
+                        .toList());
+        assertEquals(
+                1.0 / 3, metrics.get("exact_match,strict-match").value(), 1e-15, "only q1 has '#### answer' right");
+        assertEquals(
+                1.0, metrics.get("exact_match,flexible-extract").value(), 1e-15, "the last number is right in all");
+        assertEquals(
+                Math.sqrt((1.0 / 3) * (2.0 / 3) / 2),
+                metrics.get("exact_match,strict-match").stderr(),
+                1e-15);
 
         List<ExampleOutcome> examples = TaskMetrics.examples(OutputType.GENERATE_UNTIL, results);
         assertEquals("5", examples.get(2).prediction(), "the first filter's answer");
@@ -135,8 +155,8 @@ class TaskMetricsTest {
     @Test
     void resultsOfAnotherKindAreRejected() {
         List<DocumentResult> mixed = List.of(new RollingResult("a", 1, 1, 1, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TaskMetrics.compute(OutputType.MULTIPLE_CHOICE, mixed, 0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TaskMetrics.compute(OutputType.MULTIPLE_CHOICE, mixed, 0));
         assertTrue(e.getMessage().contains("document a"), e.getMessage());
     }
 

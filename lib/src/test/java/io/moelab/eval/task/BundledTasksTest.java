@@ -26,7 +26,7 @@ class BundledTasksTest {
         List<TaskDocument> docs = new ArrayList<>();
         try (Stream<String> lines = Files.lines(Path.of(paths.get(0)), StandardCharsets.UTF_8)) {
             for (String line : lines.limit(n).toList()) {
-                Map<String, Object> fields = JSON.readValue(line, new TypeReference<>() { });
+                Map<String, Object> fields = JSON.readValue(line, new TypeReference<>() {});
                 docs.add(new TaskDocument((String) fields.get(task.idColumn().orElseThrow()), fields));
             }
         }
@@ -48,8 +48,17 @@ class BundledTasksTest {
                 assertEquals(Map.of("version", 1), task.config().get("metadata"));
             }
         }
-        assertEquals(List.of("arith-gen", "arith-mc", "bpb-arithmetic", "bpb-code", "bpb-dictionary", "bpb-scripture",
-                "next-chunk", "scripture-cloze"), names);
+        assertEquals(
+                List.of(
+                        "arith-gen",
+                        "arith-mc",
+                        "bpb-arithmetic",
+                        "bpb-code",
+                        "bpb-dictionary",
+                        "bpb-scripture",
+                        "next-chunk",
+                        "scripture-cloze"),
+                names);
     }
 
     @Test
@@ -66,12 +75,15 @@ class BundledTasksTest {
                 assertEquals(choices, mc.continuations(), name + ": the card's rule puts nothing before the choice");
                 for (int i = 0; i < choices.size(); i++) {
                     assertEquals(context, mc.contexts().get(i));
-                    assertEquals(context + choices.get(i), mc.contexts().get(i) + mc.continuations().get(i));
+                    assertEquals(
+                            context + choices.get(i),
+                            mc.contexts().get(i) + mc.continuations().get(i));
                 }
                 assertEquals(((Number) row.fields().get("gold")).intValue(), mc.gold());
             }
         }
-        MultipleChoiceInstance first = TaskFiles.choice(bundled("arith-mc"), firstRows(bundled("arith-mc"), 1).get(0));
+        MultipleChoiceInstance first = TaskFiles.choice(
+                bundled("arith-mc"), firstRows(bundled("arith-mc"), 1).get(0));
         assertEquals(List.of("794+743=", "794+743=", "794+743=", "794+743="), first.contexts());
         assertEquals(List.of("1637", "1537", "1538", "1539"), first.continuations());
         assertEquals(1, first.gold());
@@ -86,7 +98,10 @@ class BundledTasksTest {
             String text = (String) row.fields().get("text");
             assertEquals(text, rolling.text());
             assertEquals(text.getBytes(StandardCharsets.UTF_8).length, rolling.bytes());
-            assertEquals(text.split("\\s+", -1).length, rolling.words(), "ASCII text: Java's split with -1 agrees with re.split");
+            assertEquals(
+                    text.split("\\s+", -1).length,
+                    rolling.words(),
+                    "ASCII text: Java's split with -1 agrees with re.split");
             assertEquals(RollingInstance.WindowStrategy.DISJOINT, rolling.windows());
             assertEquals(256, rolling.maxLength(), "BOS + 255 bytes");
         }
@@ -98,7 +113,8 @@ class BundledTasksTest {
     @Test
     void arithGenGeneratesTheResultUntilTheEndOfTheLine() throws IOException {
         TaskDefinition task = bundled("arith-gen");
-        GenerationInstance gen = (GenerationInstance) task.instance(firstRows(task, 1).get(0), List.of());
+        GenerationInstance gen =
+                (GenerationInstance) task.instance(firstRows(task, 1).get(0), List.of());
         assertEquals("794+743=", gen.context());
         assertEquals("1537", gen.target());
         assertEquals(List.of("\n"), gen.until());

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** The shipped task files and hand-made documents for the task tests. */
 final class TaskFiles {
-    private TaskFiles() {
-    }
+    private TaskFiles() {}
 
     /** Surefire runs in lib/; tasks/ and datasets/ live one level up. */
     static Path root() {

@@ -10,14 +10,22 @@ import org.junit.jupiter.api.Test;
 
 class TemplateTest {
     private static final Map<String, Object> DOC = Map.of(
-            "question", "  Which one?  ",
-            "choices", Map.of("text", List.of("red", "green", "blue"), "label", List.of("A", "B", "C")),
-            "answerKey", "B",
-            "gold", 2L,
-            "options", List.of("x", "y"),
-            "flag", true,
-            "subject", "high_school_biology",
-            "ctx", "hELLO wORLD");
+            "question",
+            "  Which one?  ",
+            "choices",
+            Map.of("text", List.of("red", "green", "blue"), "label", List.of("A", "B", "C")),
+            "answerKey",
+            "B",
+            "gold",
+            2L,
+            "options",
+            List.of("x", "y"),
+            "flag",
+            true,
+            "subject",
+            "high_school_biology",
+            "ctx",
+            "hELLO wORLD");
 
     private static Object value(String template) {
         return Template.parse(template, "f").value(DOC);
@@ -51,30 +59,49 @@ class TemplateTest {
 
     @Test
     void columnsAreTheFirstNameOfEveryPath() {
-        assertEquals(Set.of("choices", "answerKey"), Template.parse("{{choices.text[choices.label.index(answerKey)]}}", "f").columns());
+        assertEquals(
+                Set.of("choices", "answerKey"),
+                Template.parse("{{choices.text[choices.label.index(answerKey)]}}", "f")
+                        .columns());
     }
 
     @Test
     void evaluationErrorsNameTheFieldTemplateAndProblem() {
-        assertEquals("f 'x {{options}}': {{options}} is a list of 2, which cannot be printed as text",
-                assertThrows(DocumentException.class, () -> value("x {{options}}")).getMessage());
-        assertEquals("f '{{options[5]}}': options[5]: index 5 is out of range for 2 elements",
-                assertThrows(DocumentException.class, () -> value("{{options[5]}}")).getMessage());
-        assertEquals("f '{{choices.txt}}': column 'choices.txt' does not exist (fields of choices: label, text)",
-                assertThrows(DocumentException.class, () -> value("{{choices.txt}}")).getMessage());
-        assertEquals("f '{{gold.strip()}}': gold is long 2, not a string for strip()",
-                assertThrows(DocumentException.class, () -> value("{{gold.strip()}}")).getMessage());
+        assertEquals(
+                "f 'x {{options}}': {{options}} is a list of 2, which cannot be printed as text",
+                assertThrows(DocumentException.class, () -> value("x {{options}}"))
+                        .getMessage());
+        assertEquals(
+                "f '{{options[5]}}': options[5]: index 5 is out of range for 2 elements",
+                assertThrows(DocumentException.class, () -> value("{{options[5]}}"))
+                        .getMessage());
+        assertEquals(
+                "f '{{choices.txt}}': column 'choices.txt' does not exist (fields of choices: label, text)",
+                assertThrows(DocumentException.class, () -> value("{{choices.txt}}"))
+                        .getMessage());
+        assertEquals(
+                "f '{{gold.strip()}}': gold is long 2, not a string for strip()",
+                assertThrows(DocumentException.class, () -> value("{{gold.strip()}}"))
+                        .getMessage());
     }
 
     @Test
     void syntaxOutsideTheSubsetIsRefused() {
-        assertEquals("{{ a | upper }}: unexpected '| upper'",
-                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{ a | upper }}", "f")).getMessage());
-        assertEquals("{{[a, b]}}: expected a name at '[a, b]'",
-                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{[a, b]}}", "f")).getMessage());
-        assertEquals("{{a.replace(b, c)}}: replace() takes quoted strings",
-                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{a.replace(b, c)}}", "f")).getMessage());
-        assertEquals("{{a.index('x')}}: index() takes a column path",
-                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{a.index('x')}}", "f")).getMessage());
+        assertEquals(
+                "{{ a | upper }}: unexpected '| upper'",
+                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{ a | upper }}", "f"))
+                        .getMessage());
+        assertEquals(
+                "{{[a, b]}}: expected a name at '[a, b]'",
+                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{[a, b]}}", "f"))
+                        .getMessage());
+        assertEquals(
+                "{{a.replace(b, c)}}: replace() takes quoted strings",
+                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{a.replace(b, c)}}", "f"))
+                        .getMessage());
+        assertEquals(
+                "{{a.index('x')}}: index() takes a column path",
+                assertThrows(IllegalArgumentException.class, () -> Template.parse("{{a.index('x')}}", "f"))
+                        .getMessage());
     }
 }

@@ -42,8 +42,11 @@ class CheckpointTest {
         }
         assertTrue(Files.exists(sharded.resolve("model-00001-of-00007.safetensors")));
         assertFalse(Files.exists(sharded.resolve("model.safetensors")));
-        JsonNode index = new ObjectMapper().readTree(sharded.resolve("model.safetensors.index.json").toFile());
-        assertEquals(Files.size(Fixtures.mixtral()) - 8 - 7472, index.path("metadata").path("total_size").asLong());
+        JsonNode index = new ObjectMapper()
+                .readTree(sharded.resolve("model.safetensors.index.json").toFile());
+        assertEquals(
+                Files.size(Fixtures.mixtral()) - 8 - 7472,
+                index.path("metadata").path("total_size").asLong());
 
         try (Checkpoint single = Checkpoint.open(Fixtures.mixtral().getParent());
                 Checkpoint shards = Checkpoint.open(sharded)) {
@@ -51,7 +54,10 @@ class CheckpointTest {
             for (String name : single.tensorNames()) {
                 String shardName = shards.fileOf(name).getFileName().toString();
                 assertEquals(index.path("weight_map").path(name).asText(), shardName);
-                assertArrayEquals(single.floats(name), shards.floats(name, single.info(name).shape()), name);
+                assertArrayEquals(
+                        single.floats(name),
+                        shards.floats(name, single.info(name).shape()),
+                        name);
             }
             assertEquals(DType.F32, shards.dominantDType());
         }
@@ -68,7 +74,8 @@ class CheckpointTest {
     @Test
     void opensTheOnlySafetensorsFileOfADirectory() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("named"));
-        new SafetensorsWriter(Map.of()).add("w", DType.BF16, new long[] {2}, new float[] {1f, 2f})
+        new SafetensorsWriter(Map.of())
+                .add("w", DType.BF16, new long[] {2}, new float[] {1f, 2f})
                 .write(dir.resolve("weights.safetensors"));
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             assertArrayEquals(new float[] {1f, 2f}, checkpoint.floats("w", 2));
@@ -92,8 +99,8 @@ class CheckpointTest {
         Path dir = Fixtures.mixtral().getParent();
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             assertFalse(checkpoint.has("model.layers.0.mlp.gate.weight"));
-            MoelabInputException e = assertThrows(MoelabInputException.class,
-                    () -> checkpoint.floats("model.layers.0.mlp.gate.weight", 8, 64));
+            MoelabInputException e = assertThrows(
+                    MoelabInputException.class, () -> checkpoint.floats("model.layers.0.mlp.gate.weight", 8, 64));
             assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
             assertTrue(e.getMessage().contains("missing tensor 'model.layers.0.mlp.gate.weight'"), e.getMessage());
         }
@@ -104,8 +111,10 @@ class CheckpointTest {
         try (Checkpoint checkpoint = Checkpoint.open(Fixtures.mixtral().getParent())) {
             String gate = "model.layers.0.block_sparse_moe.gate.weight";
             MoelabInputException e = assertThrows(MoelabInputException.class, () -> checkpoint.floats(gate, 4, 64));
-            assertTrue(e.getMessage().endsWith("model.safetensors: tensor '" + gate
-                    + "' has shape [8, 64], expected [4, 64]"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .endsWith("model.safetensors: tensor '" + gate + "' has shape [8, 64], expected [4, 64]"),
+                    e.getMessage());
             assertTrue(e.getMessage().startsWith(Fixtures.mixtral().toString()), e.getMessage());
         }
     }
@@ -117,15 +126,19 @@ class CheckpointTest {
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> Checkpoint.open(dir));
         assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("pickled PyTorch weights"), e.getMessage());
-        assertTrue(e.getMessage().contains("from_pretrained('" + dir + "').save_pretrained('OUT', "
-                + "safe_serialization=True)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "from_pretrained('" + dir + "').save_pretrained('OUT', " + "safe_serialization=True)"),
+                e.getMessage());
     }
 
     @Test
     void emptyDirectoryHasNoWeights() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("empty"));
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> Checkpoint.open(dir));
-        assertTrue(e.getMessage().startsWith(dir.toString()) && e.getMessage().contains("no weights found"),
+        assertTrue(
+                e.getMessage().startsWith(dir.toString()) && e.getMessage().contains("no weights found"),
                 e.getMessage());
     }
 
@@ -139,7 +152,8 @@ class CheckpointTest {
     @Test
     void indexMayNotPointOutsideTheDirectory() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("escape"));
-        Files.writeString(dir.resolve("model.safetensors.index.json"),
+        Files.writeString(
+                dir.resolve("model.safetensors.index.json"),
                 "{\"metadata\":{},\"weight_map\":{\"w\":\"../elsewhere.safetensors\"}}");
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> Checkpoint.open(dir));
         assertTrue(e.getMessage().contains("tensor 'w'") && e.getMessage().contains("file name in"), e.getMessage());

@@ -62,7 +62,8 @@ class SafetensorsFileTest {
             String name = "model.norm.weight";
             float[] expected = file.readFloats(name);
             FloatBuffer direct = ByteBuffer.allocateDirect(4 * (expected.length + 3))
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             direct.position(3);
             file.readFloatsInto(name, direct);
             assertEquals(direct.capacity(), direct.position());
@@ -83,7 +84,9 @@ class SafetensorsFileTest {
             }
             writer.write(copy);
             try (SafetensorsFile reread = SafetensorsFile.open(copy)) {
-                assertEquals(List.copyOf(source.tensors().values()), List.copyOf(reread.tensors().values()));
+                assertEquals(
+                        List.copyOf(source.tensors().values()),
+                        List.copyOf(reread.tensors().values()));
                 assertEquals(source.metadata(), reread.metadata());
                 for (String name : source.tensors().keySet()) {
                     assertEquals(source.rawBytes(name), reread.rawBytes(name), name);
@@ -105,7 +108,8 @@ class SafetensorsFileTest {
                 .add("bf16", DType.BF16, new long[] {4}, halves)
                 .write(file);
         try (SafetensorsFile reread = SafetensorsFile.open(file)) {
-            assertEquals(List.of("f32", "f16", "bf16"), List.copyOf(reread.tensors().keySet()));
+            assertEquals(
+                    List.of("f32", "f16", "bf16"), List.copyOf(reread.tensors().keySet()));
             assertArrayEquals(f32, reread.readFloats("f32"));
             assertArrayEquals(new float[] {1.0f, 1.0f, Float.POSITIVE_INFINITY, -3.25f}, reread.readFloats("f16"));
             assertArrayEquals(new float[] {1.0f, 1.0f, 65536f, -3.25f}, reread.readFloats("bf16"));
@@ -116,9 +120,12 @@ class SafetensorsFileTest {
     @Test
     void headerIsPaddedWithSpacesToAMultipleOfEight() throws Exception {
         Path file = tmp.resolve("padded.safetensors");
-        new SafetensorsWriter(Map.of("format", "pt")).add("x", DType.F32, new long[] {1}, new float[] {2f}).write(file);
+        new SafetensorsWriter(Map.of("format", "pt"))
+                .add("x", DType.F32, new long[] {1}, new float[] {2f})
+                .write(file);
         byte[] bytes = Files.readAllBytes(file);
-        long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength =
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertEquals(0, headerLength % 8);
         assertEquals(' ', bytes[(int) (8 + headerLength - 1)]);
         assertEquals(8 + headerLength + 4, bytes.length);

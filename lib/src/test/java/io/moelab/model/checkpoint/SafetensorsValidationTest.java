@@ -38,7 +38,8 @@ class SafetensorsValidationTest {
     }
 
     private static void assertRefused(Path path, String... fragments) {
-        MoelabInputException e = assertThrows(MoelabInputException.class, () -> SafetensorsFile.open(path).close());
+        MoelabInputException e = assertThrows(
+                MoelabInputException.class, () -> SafetensorsFile.open(path).close());
         assertTrue(e.getMessage().startsWith(path.toString()), e.getMessage());
         for (String fragment : fragments) {
             assertTrue(e.getMessage().contains(fragment), "expected '" + fragment + "' in: " + e.getMessage());
@@ -92,8 +93,12 @@ class SafetensorsValidationTest {
 
     @Test
     void offsetsOutOfRange() throws Exception {
-        assertRefused(file("{" + tensor("w", "F32", "[4]", 0, 16) + "}", 8),
-                "tensor 'w'", "[0, 16]", "8-byte data section", "truncated or offset out of range");
+        assertRefused(
+                file("{" + tensor("w", "F32", "[4]", 0, 16) + "}", 8),
+                "tensor 'w'",
+                "[0, 16]",
+                "8-byte data section",
+                "truncated or offset out of range");
     }
 
     @Test
@@ -104,14 +109,22 @@ class SafetensorsValidationTest {
 
     @Test
     void sizeMismatch() throws Exception {
-        assertRefused(file("{" + tensor("w", "F16", "[3,2]", 0, 16) + "}", 16),
-                "tensor 'w'", "size mismatch", "[3, 2]", "needs 12 bytes", "hold 16");
+        assertRefused(
+                file("{" + tensor("w", "F16", "[3,2]", 0, 16) + "}", 16),
+                "tensor 'w'",
+                "size mismatch",
+                "[3, 2]",
+                "needs 12 bytes",
+                "hold 16");
     }
 
     @Test
     void unsupportedDtype() throws Exception {
-        assertRefused(file("{" + tensor("w", "F64", "[2]", 0, 16) + "}", 16),
-                "tensor 'w'", "unsupported dtype F64", "F32, F16, BF16");
+        assertRefused(
+                file("{" + tensor("w", "F64", "[2]", 0, 16) + "}", 16),
+                "tensor 'w'",
+                "unsupported dtype F64",
+                "F32, F16, BF16");
         assertRefused(file("{" + tensor("q", "I8", "[2]", 0, 2) + "}", 2), "tensor 'q'", "unsupported dtype I8");
     }
 
@@ -120,7 +133,8 @@ class SafetensorsValidationTest {
         Path bin = tmp.resolve("pytorch_model.bin");
         Files.write(bin, new byte[] {(byte) 0x80, 2});
         MoelabInputException e = assertThrows(MoelabInputException.class, () -> SafetensorsFile.open(bin));
-        assertTrue(e.getMessage().contains("pickled") && e.getMessage().contains("safe_serialization=True"),
+        assertTrue(
+                e.getMessage().contains("pickled") && e.getMessage().contains("safe_serialization=True"),
                 e.getMessage());
     }
 }

@@ -52,8 +52,8 @@ class HfTokenizerTest {
         String modelConfig = """
                 {"bos_token_id": 5, "eos_token_id": 6}
                 """;
-        try (HfTokenizer tokenizer = HfTokenizer.load(
-                TokenizerFixtures.writeModelDir(dir, tokenizerConfig, modelConfig))) {
+        try (HfTokenizer tokenizer =
+                HfTokenizer.load(TokenizerFixtures.writeModelDir(dir, tokenizerConfig, modelConfig))) {
             assertEquals(OptionalInt.of(1), tokenizer.bosId());
             assertEquals(OptionalInt.of(2), tokenizer.eosId());
         }
@@ -67,8 +67,8 @@ class HfTokenizerTest {
         String modelConfig = """
                 {"bos_token_id": 1, "eos_token_id": [2, 6]}
                 """;
-        try (HfTokenizer tokenizer = HfTokenizer.load(
-                TokenizerFixtures.writeModelDir(dir, tokenizerConfig, modelConfig))) {
+        try (HfTokenizer tokenizer =
+                HfTokenizer.load(TokenizerFixtures.writeModelDir(dir, tokenizerConfig, modelConfig))) {
             assertEquals(OptionalInt.of(1), tokenizer.bosId());
             assertEquals(OptionalInt.of(2), tokenizer.eosId());
         }

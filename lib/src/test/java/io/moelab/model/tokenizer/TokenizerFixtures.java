@@ -41,8 +41,7 @@ final class TokenizerFixtures {
             }
             """;
 
-    static Path writeModelDir(Path dir, String tokenizerConfig, String modelConfig)
-            throws IOException {
+    static Path writeModelDir(Path dir, String tokenizerConfig, String modelConfig) throws IOException {
         Files.writeString(dir.resolve(HfTokenizer.TOKENIZER_FILE), WORD_LEVEL_TOKENIZER_JSON);
         if (tokenizerConfig != null) {
             Files.writeString(dir.resolve(HfTokenizer.TOKENIZER_CONFIG_FILE), tokenizerConfig);

@@ -31,8 +31,7 @@ class TokenizersTest {
 
     @Test
     void otherVocabWithoutTokenizerJsonIsAnInputError() {
-        MoelabInputException e = assertThrows(MoelabInputException.class,
-                () -> Tokenizers.forModel(dir, 32000));
+        MoelabInputException e = assertThrows(MoelabInputException.class, () -> Tokenizers.forModel(dir, 32000));
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
     }
@@ -40,8 +39,7 @@ class TokenizersTest {
     @Test
     void tokenizerLargerThanModelVocabIsAnInputError() throws Exception {
         TokenizerFixtures.writeModelDir(dir, null, null);
-        MoelabInputException e = assertThrows(MoelabInputException.class,
-                () -> Tokenizers.forModel(dir, 5));
+        MoelabInputException e = assertThrows(MoelabInputException.class, () -> Tokenizers.forModel(dir, 5));
         assertTrue(e.getMessage().contains("vocab_size is 5"), e.getMessage());
     }
 }

@@ -44,7 +44,8 @@ class PolicyRegistryTest {
         }
 
         @Override
-        public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+        public RoutingDecision route(
+                int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
             int numExperts = config.experts().numExperts();
             float[] probs = Softmax.rows(routerLogits, tokens, numExperts);
             DecisionBuilder decision = new DecisionBuilder(tokens, numExperts, k);
@@ -88,20 +89,29 @@ class PolicyRegistryTest {
 
     @Test
     void aRegisteredPolicyParsesAloneComposedAndInsideScmoeAndRoundTrips() {
-        List<EvalPolicy> policies = PolicySpecs.parseList(
-                "native,firstk:k=02,mask:off=0/0|firstk:k=2, scmoe:strong=firstk:k=3,alpha=0.2");
+        List<EvalPolicy> policies =
+                PolicySpecs.parseList("native,firstk:k=02,mask:off=0/0|firstk:k=2, scmoe:strong=firstk:k=3,alpha=0.2");
         List<String> specs = policies.stream().map(EvalPolicy::spec).toList();
-        assertEquals(List.of("native", "firstk:k=2", "mask:off=0/0|firstk:k=2",
-                "scmoe:strong=firstk:k=3,weak=rank:r=3,alpha=0.2,beta=0.5"), specs);
+        assertEquals(
+                List.of(
+                        "native",
+                        "firstk:k=2",
+                        "mask:off=0/0|firstk:k=2",
+                        "scmoe:strong=firstk:k=3,weak=rank:r=3,alpha=0.2,beta=0.5"),
+                specs);
         for (String spec : specs) {
             assertEquals(spec, PolicySpecs.parse(spec).spec());
         }
         RoutingPolicy alone = ((EvalPolicy.Routed) policies.get(1)).policy();
-        assertArrayEquals(new int[] {1, 0}, TinyModels.experts(TinyModels.routeOne(alone, TinyModels.MIXTRAL, 0, LOGITS), 0));
+        assertArrayEquals(
+                new int[] {1, 0}, TinyModels.experts(TinyModels.routeOne(alone, TinyModels.MIXTRAL, 0, LOGITS), 0));
         RoutingPolicy masked = ((EvalPolicy.Routed) policies.get(2)).policy();
         assertInstanceOf(ComposedRouting.class, masked);
-        assertArrayEquals(new int[] {1, 2}, TinyModels.experts(TinyModels.routeOne(masked, TinyModels.MIXTRAL, 0, LOGITS), 0));
-        assertEquals("firstk:k=3", ((EvalPolicy.Contrastive) policies.get(3)).strong().spec());
+        assertArrayEquals(
+                new int[] {1, 2}, TinyModels.experts(TinyModels.routeOne(masked, TinyModels.MIXTRAL, 0, LOGITS), 0));
+        assertEquals(
+                "firstk:k=3",
+                ((EvalPolicy.Contrastive) policies.get(3)).strong().spec());
     }
 
     @Test
@@ -114,29 +124,38 @@ class PolicyRegistryTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             EvalPolicy.Routed copy = (EvalPolicy.Routed) in.readObject();
             assertEquals(policy.spec(), copy.policy().spec());
-            assertArrayEquals(new int[] {1, 2}, TinyModels.experts(TinyModels.routeOne(copy.policy(), TinyModels.MIXTRAL, 0, LOGITS), 0));
+            assertArrayEquals(
+                    new int[] {1, 2},
+                    TinyModels.experts(TinyModels.routeOne(copy.policy(), TinyModels.MIXTRAL, 0, LOGITS), 0));
         }
     }
 
     @Test
     void itsMalformedSpecsGetTheUsualErrorsAndItsFormIsListed() {
-        MoelabInputException e = assertThrows(MoelabInputException.class, () -> PolicySpecs.parse("mask:off=0/0|firstk:k=0"));
-        assertTrue(e.getMessage().contains("routing policy 'mask:off=0/0|firstk:k=0': k must be an integer of at least 1"),
+        MoelabInputException e =
+                assertThrows(MoelabInputException.class, () -> PolicySpecs.parse("mask:off=0/0|firstk:k=0"));
+        assertTrue(
+                e.getMessage().contains("routing policy 'mask:off=0/0|firstk:k=0': k must be an integer of at least 1"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("valid forms: native; topk:k=K"), e.getMessage());
         assertTrue(e.getMessage().contains("; firstk:k=K; "), e.getMessage());
-        assertTrue(assertThrows(MoelabInputException.class, () -> PolicySpecs.parse("firstk:k=2|topk:k=2")).getMessage()
+        assertTrue(assertThrows(MoelabInputException.class, () -> PolicySpecs.parse("firstk:k=2|topk:k=2"))
+                .getMessage()
                 .contains("two selecting policies ('firstk:k=2' and 'topk:k=2')"));
     }
 
     @Test
     void unknownNamesListEveryRegisteredName() {
-        List<String> names = PolicyRegistry.kinds().stream().map(PolicyKind::name).toList();
-        assertTrue(names.containsAll(List.of("native", "topk", "topp", "temperature", "random", "rank", "mask", "bias", "skip",
-                "firstk")), names.toString());
+        List<String> names =
+                PolicyRegistry.kinds().stream().map(PolicyKind::name).toList();
+        assertTrue(
+                names.containsAll(List.of(
+                        "native", "topk", "topp", "temperature", "random", "rank", "mask", "bias", "skip", "firstk")),
+                names.toString());
         for (String list : List.of("native,top2:k=2", "mask:off=1/3|top2")) {
             MoelabInputException e = assertThrows(MoelabInputException.class, () -> PolicySpecs.parseList(list));
-            assertTrue(e.getMessage().contains("unknown policy 'top2' (known: " + String.join(", ", names) + ", scmoe)"),
+            assertTrue(
+                    e.getMessage().contains("unknown policy 'top2' (known: " + String.join(", ", names) + ", scmoe)"),
                     e.getMessage());
         }
     }
@@ -144,14 +163,20 @@ class PolicyRegistryTest {
     @Test
     void namesAreUniqueAndFitTheGrammar() {
         PolicyRegistry.register(FirstKRouting.KIND);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> PolicyRegistry.register(new PolicyKind.Selector("firstk", "firstk:n=N", FirstKRouting::parse)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> PolicyRegistry.register(new PolicyKind.Selector("topk", "topk:k=K", FirstKRouting::parse)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> PolicyRegistry.register(new PolicyKind.Selector("scmoe", "scmoe", FirstKRouting::parse)));
         for (String name : List.of("", "first|k", "first:k", "k=2", "a,b", "Top")) {
-            assertThrows(IllegalArgumentException.class, () -> new PolicyKind.Selector(name, name, FirstKRouting::parse), name);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new PolicyKind.Selector(name, name, FirstKRouting::parse),
+                    name);
         }
     }
 }

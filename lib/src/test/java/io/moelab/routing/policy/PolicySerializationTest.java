@@ -26,8 +26,15 @@ class PolicySerializationTest {
     void everyFormSurvivesSerialisationAndRoutesTheSame() throws Exception {
         Path betas = Files.writeString(dir.resolve("betas.json"), "{\"betas\": {\"0\": 0.9, \"1\": 0.9, \"2\": 0.9}}");
         float[] logits = {0.5f, 1.5f, -0.3f, 1.0f, 0.2f, -1.0f};
-        for (String spec : new String[] {"native", "topk:k=3", "topp:p=0.6,max=3", "random:k=2,seed=9", "rank:r=2",
-                "skip:betas=" + betas, "mask:off=*/1,on=0/5|bias:-0.5@0/3|temperature:t=2|random:k=2,seed=4"}) {
+        for (String spec : new String[] {
+            "native",
+            "topk:k=3",
+            "topp:p=0.6,max=3",
+            "random:k=2,seed=9",
+            "rank:r=2",
+            "skip:betas=" + betas,
+            "mask:off=*/1,on=0/5|bias:-0.5@0/3|temperature:t=2|random:k=2,seed=4"
+        }) {
             EvalPolicy.Routed policy = (EvalPolicy.Routed) PolicySpecs.parse(spec);
             EvalPolicy.Routed copy = (EvalPolicy.Routed) roundTrip(policy);
             assertEquals(policy.spec(), copy.spec());
@@ -40,7 +47,8 @@ class PolicySerializationTest {
         EvalPolicy skip = PolicySpecs.parse("skip:betas=" + betas);
         Files.delete(betas);
         RoutingPolicy shipped = ((EvalPolicy.Routed) roundTrip(skip)).policy();
-        assertEquals(1, TinyModels.routeOne(shipped, TinyModels.MIXTRAL, 0, logits).count(0), "needs no file once parsed");
+        assertEquals(
+                1, TinyModels.routeOne(shipped, TinyModels.MIXTRAL, 0, logits).count(0), "needs no file once parsed");
     }
 
     @Test

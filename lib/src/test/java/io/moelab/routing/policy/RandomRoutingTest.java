@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
+import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingContext;
@@ -80,15 +80,21 @@ class RandomRoutingTest {
             assertTrue(decision.probability(0, a) >= decision.probability(0, b), "slots in descending probability");
             float pa = decision.probability(0, a);
             float pb = decision.probability(0, b);
-            float[] expected = config.routing().normTopkProb() ? new float[] {pa / (pa + pb), pb / (pa + pb)} : new float[] {pa, pb};
-            assertArrayEquals(expected, TinyModels.gates(decision, 0), 1e-6f, config.family().toString());
+            float[] expected = config.routing().normTopkProb()
+                    ? new float[] {pa / (pa + pb), pb / (pa + pb)}
+                    : new float[] {pa, pb};
+            assertArrayEquals(
+                    expected,
+                    TinyModels.gates(decision, 0),
+                    1e-6f,
+                    config.family().toString());
         }
     }
 
     @Test
     void switchedOffExpertsAreNeverDrawn() {
-        RoutingDecision decision = routeMany(TinyModels.policy("mask:off=0/0+0/4|random:k=3,seed=2", TinyModels.MIXTRAL),
-                TinyModels.MIXTRAL, 0);
+        RoutingDecision decision = routeMany(
+                TinyModels.policy("mask:off=0/0+0/4|random:k=3,seed=2", TinyModels.MIXTRAL), TinyModels.MIXTRAL, 0);
         for (int t = 0; t < TOKENS; t++) {
             for (int e : TinyModels.experts(decision, t)) {
                 assertTrue(e != 0 && e != 4, "token " + t + " drew " + e);
@@ -116,10 +122,17 @@ class RandomRoutingTest {
             for (int i = 0; i < sequences[s].length; i++) {
                 for (int layer = 0; layer < 3; layer++) {
                     String where = "sequence " + s + " token " + i + " layer " + layer;
-                    int[] inBatch = TinyModels.experts(batched.layers().get(layer).decision(), start + i);
-                    assertArrayEquals(inBatch, TinyModels.experts(single.layers().get(layer).decision(), i), where);
-                    LayerRouting step = i < 2 ? incremental.layers().get(layer) : incremental.layers().get(3 * (i - 1) + layer);
-                    assertArrayEquals(inBatch, TinyModels.experts(step.decision(), i < 2 ? i : 0), where + " (KV cache)");
+                    int[] inBatch =
+                            TinyModels.experts(batched.layers().get(layer).decision(), start + i);
+                    assertArrayEquals(
+                            inBatch,
+                            TinyModels.experts(single.layers().get(layer).decision(), i),
+                            where);
+                    LayerRouting step = i < 2
+                            ? incremental.layers().get(layer)
+                            : incremental.layers().get(3 * (i - 1) + layer);
+                    assertArrayEquals(
+                            inBatch, TinyModels.experts(step.decision(), i < 2 ? i : 0), where + " (KV cache)");
                 }
             }
             float[][] alone = singleResult.logitsOf(0);
@@ -130,7 +143,8 @@ class RandomRoutingTest {
         }
         // Sequences 0 and 2 share their first three tokens, so those tokens draw the same experts.
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(TinyModels.experts(batched.layers().get(1).decision(), i),
+            assertArrayEquals(
+                    TinyModels.experts(batched.layers().get(1).decision(), i),
                     TinyModels.experts(batched.layers().get(1).decision(), 9 + i));
         }
     }

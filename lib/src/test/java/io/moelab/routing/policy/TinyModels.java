@@ -3,8 +3,8 @@ package io.moelab.routing.policy;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.ForwardResult;
 import io.moelab.model.KvCache;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
+import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
 import io.moelab.routing.RoutingContext;
 import io.moelab.routing.RoutingDecision;
@@ -32,19 +32,16 @@ final class TinyModels {
     static final MoeConfig DEEPSEEK = MoeConfig.fromJson("""
             {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 2,
              "num_attention_heads": 4, "intermediate_size": 48, "moe_intermediate_size": 16, "n_routed_experts": 6,
-             "n_shared_experts": 1, "num_experts_per_tok": 2, "norm_topk_prob": true, "first_k_dense_replace": 1}""",
-            "tiny deepseek config.json");
+             "n_shared_experts": 1, "num_experts_per_tok": 2, "norm_topk_prob": true, "first_k_dense_replace": 1}""", "tiny deepseek config.json");
 
     /** Mixtral routing each token to three experts. */
     static final MoeConfig MIXTRAL_TOP3 = MoeConfig.fromJson("""
             {"model_type": "mixtral", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 1,
-             "num_attention_heads": 4, "intermediate_size": 48, "num_local_experts": 6, "num_experts_per_tok": 3}""",
-            "tiny top-3 mixtral config.json");
+             "num_attention_heads": 4, "intermediate_size": 48, "num_local_experts": 6, "num_experts_per_tok": 3}""", "tiny top-3 mixtral config.json");
 
     private static final Map<MoeConfig, MoeModel> MODELS = new HashMap<>();
 
-    private TinyModels() {
-    }
+    private TinyModels() {}
 
     static synchronized MoeModel model(MoeConfig config) {
         return MODELS.computeIfAbsent(config, c -> MoeModel.randomlyInitialised(c, 17));
@@ -63,8 +60,10 @@ final class TinyModels {
     }
 
     /** A forward pass with {@code policy}, recording every MoE layer's routing. */
-    static ForwardResult forward(MoeModel model, TokenBatch batch, RoutingPolicy policy, RoutingRecorder recorder, KvCache cache) {
-        ForwardOptions.Builder options = ForwardOptions.builder().routing(policy).observe(recorder);
+    static ForwardResult forward(
+            MoeModel model, TokenBatch batch, RoutingPolicy policy, RoutingRecorder recorder, KvCache cache) {
+        ForwardOptions.Builder options =
+                ForwardOptions.builder().routing(policy).observe(recorder);
         if (cache != null) {
             options.kvCache(cache);
         }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.moelab.model.ForwardResult;
-import io.moelab.moe.MoeConfig;
 import io.moelab.model.MoeModel;
+import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
 import io.moelab.routing.LayerRouting;
 import io.moelab.routing.RoutingContext;
@@ -22,7 +22,8 @@ class TopKRoutingTest {
         MoeConfig config = TinyModels.MIXTRAL;
         MoeModel model = TinyModels.model(config);
         RoutingRecorder recorder = new RoutingRecorder();
-        ForwardResult all = TinyModels.forward(model, TokenBatch.of(IDS), TinyModels.policy("topk:k=6", config), recorder, null);
+        ForwardResult all =
+                TinyModels.forward(model, TokenBatch.of(IDS), TinyModels.policy("topk:k=6", config), recorder, null);
         for (LayerRouting layer : recorder.layers()) {
             RoutingDecision decision = layer.decision();
             for (int t = 0; t < IDS.length; t++) {
@@ -30,12 +31,17 @@ class TopKRoutingTest {
                 assertEquals(6, decision.count(t));
                 for (int s = 0; s < 6; s++) {
                     int e = decision.expert(t, s);
-                    assertEquals(softmax[e], decision.gate(t, s), 1e-6, "layer " + layer.layer() + " token " + t + " expert " + e);
+                    assertEquals(
+                            softmax[e],
+                            decision.gate(t, s),
+                            1e-6,
+                            "layer " + layer.layer() + " token " + t + " expert " + e);
                 }
             }
         }
         // The gates reach the output: a hand-written dense soft policy gives the same logits.
-        ForwardResult dense = TinyModels.forward(model, TokenBatch.of(IDS), new DenseSoftRouting(), new RoutingRecorder(), null);
+        ForwardResult dense =
+                TinyModels.forward(model, TokenBatch.of(IDS), new DenseSoftRouting(), new RoutingRecorder(), null);
         float[][] expected = dense.logitsOf(0);
         float[][] actual = all.logitsOf(0);
         for (int t = 0; t < IDS.length; t++) {
@@ -56,10 +62,18 @@ class TopKRoutingTest {
     @Test
     void deepSeekRenormalisesOnlyWhenMoreThanOneExpertIsSelected() {
         float[] logits = TinyModels.logitsOf(0.4, 0.25, 0.15, 0.1, 0.06, 0.04);
-        assertArrayEquals(new float[] {0.4f}, TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.DEEPSEEK, 1, logits), 0), 1e-6f);
-        assertArrayEquals(new float[] {0.5f, 0.3125f, 0.1875f},
-                TinyModels.gates(TinyModels.routeOne(new TopKRouting(3), TinyModels.DEEPSEEK, 1, logits), 0), 1e-6f);
-        assertArrayEquals(new float[] {1f}, TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.MIXTRAL, 1, logits), 0), 1e-6f);
+        assertArrayEquals(
+                new float[] {0.4f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.DEEPSEEK, 1, logits), 0),
+                1e-6f);
+        assertArrayEquals(
+                new float[] {0.5f, 0.3125f, 0.1875f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(3), TinyModels.DEEPSEEK, 1, logits), 0),
+                1e-6f);
+        assertArrayEquals(
+                new float[] {1f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(1), TinyModels.MIXTRAL, 1, logits), 0),
+                1e-6f);
     }
 
     @Test
@@ -67,12 +81,16 @@ class TopKRoutingTest {
         MoeConfig topOne = MoeConfig.fromJson("""
                 {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 2,
                  "num_attention_heads": 4, "intermediate_size": 48, "moe_intermediate_size": 16, "n_routed_experts": 6,
-                 "n_shared_experts": 1, "num_experts_per_tok": 1, "norm_topk_prob": true, "first_k_dense_replace": 1}""",
-                "deepseek top-1 config.json");
+                 "n_shared_experts": 1, "num_experts_per_tok": 1, "norm_topk_prob": true, "first_k_dense_replace": 1}""", "deepseek top-1 config.json");
         float[] logits = TinyModels.logitsOf(0.4, 0.25, 0.15, 0.1, 0.06, 0.04);
-        assertArrayEquals(new float[] {0.4f}, TinyModels.gates(TinyModels.routeOne(io.moelab.routing.NativeRouting.INSTANCE, topOne, 1, logits), 0), 1e-6f);
-        assertArrayEquals(new float[] {0.4f / 0.65f, 0.25f / 0.65f},
-                TinyModels.gates(TinyModels.routeOne(new TopKRouting(2), topOne, 1, logits), 0), 1e-6f);
+        assertArrayEquals(
+                new float[] {0.4f},
+                TinyModels.gates(TinyModels.routeOne(io.moelab.routing.NativeRouting.INSTANCE, topOne, 1, logits), 0),
+                1e-6f);
+        assertArrayEquals(
+                new float[] {0.4f / 0.65f, 0.25f / 0.65f},
+                TinyModels.gates(TinyModels.routeOne(new TopKRouting(2), topOne, 1, logits), 0),
+                1e-6f);
     }
 
     @Test
@@ -80,7 +98,8 @@ class TopKRoutingTest {
         float[] logits = {0.3f, -1.2f, 2.0f, 0.9f, 0.1f, -0.4f, 1.1f, 0.0f, 0.5f, -2.0f, 1.4f, 0.2f};
         RoutingContext context = RoutingContext.of(TokenBatch.of(new int[] {1, 2}));
         RoutingDecision topK = new TopKRouting(2).route(0, logits, 2, TinyModels.MIXTRAL, context);
-        RoutingDecision nativeRule = io.moelab.routing.NativeRouting.INSTANCE.route(0, logits, 2, TinyModels.MIXTRAL, context);
+        RoutingDecision nativeRule =
+                io.moelab.routing.NativeRouting.INSTANCE.route(0, logits, 2, TinyModels.MIXTRAL, context);
         for (int t = 0; t < 2; t++) {
             assertArrayEquals(TinyModels.experts(nativeRule, t), TinyModels.experts(topK, t));
             assertArrayEquals(TinyModels.gates(nativeRule, t), TinyModels.gates(topK, t));
@@ -90,7 +109,8 @@ class TopKRoutingTest {
     /** Every expert, gated by its softmax probability computed in double: the hand computation. */
     private static final class DenseSoftRouting implements io.moelab.routing.RoutingPolicy {
         @Override
-        public RoutingDecision route(int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
+        public RoutingDecision route(
+                int layer, float[] routerLogits, int tokens, MoeConfig config, RoutingContext context) {
             int e = config.experts().numExperts();
             int[] starts = new int[tokens + 1];
             int[] experts = new int[tokens * e];

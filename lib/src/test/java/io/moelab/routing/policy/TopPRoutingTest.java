@@ -17,14 +17,16 @@ class TopPRoutingTest {
     @ParameterizedTest
     @CsvSource({"0.3, 1", "0.44, 1", "0.5, 2", "0.69, 2", "0.71, 3", "0.86, 4", "0.99, 5"})
     void keepsUpToAndIncludingTheFirstExceedingP(double p, int expected) {
-        RoutingDecision decision = TinyModels.routeOne(new TopPRouting(p, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS);
+        RoutingDecision decision =
+                TinyModels.routeOne(new TopPRouting(p, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS);
         int[] byProbability = {1, 3, 4, 0, 2};
         assertArrayEquals(java.util.Arrays.copyOf(byProbability, expected), TinyModels.experts(decision, 0));
     }
 
     @Test
     void gatesAreTheRawProbabilitiesEvenWhereTheFamilyRenormalises() {
-        RoutingDecision decision = TinyModels.routeOne(new TopPRouting(0.6, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS);
+        RoutingDecision decision =
+                TinyModels.routeOne(new TopPRouting(0.6, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS);
         assertArrayEquals(new float[] {0.45f, 0.25f}, TinyModels.gates(decision, 0), 1e-6f);
     }
 
@@ -37,8 +39,14 @@ class TopPRoutingTest {
     @Test
     void zeroProbabilityExpertsAreNeverKeptAndAtLeastOneIs() {
         // p = 1 is never exceeded; expert 5 has probability 0 (logit −∞).
-        assertEquals(5, TinyModels.routeOne(new TopPRouting(1, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS).count(0));
-        assertEquals(1, TinyModels.routeOne(new TopPRouting(0, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS).count(0));
+        assertEquals(
+                5,
+                TinyModels.routeOne(new TopPRouting(1, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS)
+                        .count(0));
+        assertEquals(
+                1,
+                TinyModels.routeOne(new TopPRouting(0, TopPRouting.UNCAPPED), TinyModels.MIXTRAL, 0, LOGITS)
+                        .count(0));
     }
 
     @Test
