@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Compares the Parquet contents of two moelab warehouses, table by table and run by run.
 
-usage: compare_warehouses.py BEFORE AFTER [--run-map before_run=after_run ...] [--ignore COLUMN ...]
+usage: compare_warehouses.py BEFORE AFTER --run RUN [--run RUN ...] [--same-path OLD=NEW ...] [--ignore COLUMN ...]
 
 Rows are compared as sorted multisets of all columns except the ignored ones; the `runs` table
 is compared without its timestamps, Spark application id and git commit, which differ between two
-runs of the same job by nature. Prints one line per
+runs of the same job by nature. `--same-path OLD=NEW` treats a path in the BEFORE tables (the
+warehouse root, an output folder, inside `runs.config` too) as the NEW one, so two warehouses
+written to different folders compare equal when nothing else differs. Prints one line per
 table and exits 1 if any table differs. Needs pyarrow (pip install pyarrow).
 """
 import argparse
@@ -25,12 +27,19 @@ def read(root, table, run_id):
     return frame
 
 
-def canonical(frame, ignore):
+def canonical(frame, ignore, same_paths=()):
     cols = sorted(c for c in frame.columns if c not in ignore)
     frame = frame[cols].copy()
     for c in cols:
-        frame[c] = frame[c].map(repr)
+        frame[c] = frame[c].map(lambda value: rewrite(value, same_paths)).map(repr)
     return frame.sort_values(cols).reset_index(drop=True)
+
+
+def rewrite(value, same_paths):
+    if isinstance(value, str):
+        for old, new in same_paths:
+            value = value.replace(old, new)
+    return value
 
 
 def main():
@@ -39,7 +48,9 @@ def main():
     parser.add_argument("after")
     parser.add_argument("--run", action="append", default=[], help="run id present in both (repeatable)")
     parser.add_argument("--ignore", action="append", default=[])
+    parser.add_argument("--same-path", action="append", default=[], help="OLD=NEW (repeatable)")
     args = parser.parse_args()
+    same_paths = [tuple(pair.split("=", 1)) for pair in args.same_path]
     differing = 0
     tables = sorted(p.name for p in pathlib.Path(args.before).iterdir() if p.is_dir())
     for table in tables:
@@ -53,7 +64,7 @@ def main():
                 differing += 1
                 continue
             ignore = set(args.ignore) | (RUNS_VOLATILE if table == "runs" else set())
-            a, b = canonical(before, ignore), canonical(after, ignore)
+            a, b = canonical(before, ignore, same_paths), canonical(after, ignore)
             same = list(a.columns) == list(b.columns) and a.equals(b)
             print(f"{table} run {run}: {len(a)} rows, {'identical' if same else 'DIFFERENT'}")
             differing += 0 if same else 1

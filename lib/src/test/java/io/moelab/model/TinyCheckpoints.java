@@ -18,7 +18,7 @@ import java.util.Random;
  * enough to matter: matrices ~N(0, 0.3²), norm weights 1 ± 0.2, non-zero biases, and router rows
  * ~N(0, 1) so that top-k choices have clear margins.
  */
-final class TinyCheckpoints {
+public final class TinyCheckpoints {
     static final String QWEN3_MOE = """
             {"model_type": "qwen3_moe", "vocab_size": 64, "hidden_size": 48, "num_hidden_layers": 3,
              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
@@ -26,7 +26,7 @@ final class TinyCheckpoints {
              "norm_topk_prob": true, "mlp_only_layers": [1], "decoder_sparse_step": 1,
              "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "max_position_embeddings": 64}""";
 
-    static final String OLMOE = """
+    public static final String OLMOE = """
             {"model_type": "olmoe", "vocab_size": 64, "hidden_size": 48, "num_hidden_layers": 2,
              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 32,
              "num_experts": 6, "num_experts_per_tok": 2, "norm_topk_prob": false, "clip_qkv": null,
@@ -35,7 +35,7 @@ final class TinyCheckpoints {
     /** OLMoE with q, k and v clamped to ±1 after the q/k norm (tight enough to clip many values). */
     static final String OLMOE_CLIPPED = OLMOE.replace("\"clip_qkv\": null", "\"clip_qkv\": 1.0");
 
-    static final String DEEPSEEK = """
+    public static final String DEEPSEEK = """
             {"model_type": "deepseek", "vocab_size": 64, "hidden_size": 48, "num_hidden_layers": 3,
              "num_attention_heads": 4, "num_key_value_heads": 4, "attention_bias": true,
              "intermediate_size": 80, "moe_intermediate_size": 24, "n_routed_experts": 6, "n_shared_experts": 2,

@@ -1,11 +1,13 @@
-package io.moelab.model;
+package io.moelab.moe;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
-import io.moelab.moe.MoeConfig;
+import io.moelab.model.TinyCheckpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,5 +100,14 @@ class MoeConfigFamiliesTest {
                         && e.getMessage().contains("field 'num_experts'")
                         && e.getMessage().contains("olmoe"),
                 e.getMessage());
+    }
+
+    @Test
+    void twoParsesOfOneConfigAreEqualRecords() {
+        MoeConfig first = MoeConfig.fromJson(qwen("qwen2_moe", "\"mlp_only_layers\": [1],"), "config.json");
+        MoeConfig second = MoeConfig.fromJson(qwen("qwen2_moe", "\"mlp_only_layers\": [1],"), "config.json");
+        assertEquals(first, second, "the layer plan compares by value");
+        assertEquals(first.hashCode(), second.hashCode());
+        assertNotEquals(first, MoeConfig.fromJson(qwen("qwen2_moe", "\"mlp_only_layers\": [0],"), "config.json"));
     }
 }
