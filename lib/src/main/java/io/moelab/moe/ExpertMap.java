@@ -43,6 +43,28 @@ public final class ExpertMap {
         return map == null ? routerExperts : Arrays.stream(map).max().orElse(-1) + 1;
     }
 
+    /** Value equality over the per-layer maps, so a config parsed twice is one {@link MoeConfig}. */
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof ExpertMap that) || !targets.keySet().equals(that.targets.keySet())) {
+            return false;
+        }
+        return targets.entrySet().stream()
+                .allMatch(entry -> Arrays.equals(entry.getValue(), that.targets.get(entry.getKey())));
+    }
+
+    @Override
+    public int hashCode() {
+        return targets.entrySet().stream()
+                .mapToInt(entry -> 31 * entry.getKey() + Arrays.hashCode(entry.getValue()))
+                .sum();
+    }
+
+    @Override
+    public String toString() {
+        return toJson().toString();
+    }
+
     public ObjectNode toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         targets.forEach((layer, map) -> {
