@@ -5,7 +5,7 @@ usage: compare_warehouses.py BEFORE AFTER --run RUN [--run RUN ...] [--same-path
 
 Rows are compared as sorted multisets of all columns except the ignored ones; the `runs` table
 is compared without its timestamps, Spark application id and git commit, which differ between two
-runs of the same job by nature. `--same-path OLD=NEW` treats a path in the BEFORE tables (the
+runs of the same job by nature, and every table without `tokens_per_second` (a timing). `--same-path OLD=NEW` treats a path in the BEFORE tables (the
 warehouse root, an output folder, inside `runs.config` too) as the NEW one, so two warehouses
 written to different folders compare equal when nothing else differs. Prints one line per
 table and exits 1 if any table differs. Needs pyarrow (pip install pyarrow).
@@ -17,6 +17,8 @@ import sys
 import pyarrow.dataset as ds
 
 RUNS_VOLATILE = {"started_at", "finished_at", "spark_application_id", "git_commit"}
+# Measured speed, not a result.
+TIMINGS = {"tokens_per_second"}
 
 
 def read(root, table, run_id):
@@ -63,7 +65,7 @@ def main():
                 print(f"{table} run {run}: only in {'after' if before is None else 'before'}")
                 differing += 1
                 continue
-            ignore = set(args.ignore) | (RUNS_VOLATILE if table == "runs" else set())
+            ignore = set(args.ignore) | TIMINGS | (RUNS_VOLATILE if table == "runs" else set())
             a, b = canonical(before, ignore, same_paths), canonical(after, ignore)
             same = list(a.columns) == list(b.columns) and a.equals(b)
             print(f"{table} run {run}: {len(a)} rows, {'identical' if same else 'DIFFERENT'}")

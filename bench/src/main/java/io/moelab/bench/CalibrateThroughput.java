@@ -57,7 +57,7 @@ public final class CalibrateThroughput {
                 root.resolve("datasets/calibration-mix/calibration-mix.jsonl"),
                 work.resolve("data.jsonl"),
                 targetTokens);
-        StatsOptions stats = new StatsOptions(true, true, true, 1e-6, true, 0, 0, 0);
+        StatsOptions stats = StatsOptions.all();
 
         List<CalibrationSequence> sequences = sequencesInProcess(data, targetTokens);
         long tokens = sequences.stream().mapToLong(s -> s.tokens().length).sum();
