@@ -33,7 +33,7 @@ public final class MatrixOps {
 
     /** {@code x · Wᵀ} written into {@code out} [rows × out], which may be a row range of a larger c-order matrix. */
     static void timesTransposedInto(INDArray x, INDArray weight, INDArray out) {
-        Nd4j.matmul(x, weight, out, false, true, false);
+        Nd4j.matmul(x, WideningBuffer.asFloat(weight), out, false, true, false);
     }
 
     public static float[] linear(float[] x, int rows, INDArray weight) {
@@ -48,6 +48,9 @@ public final class MatrixOps {
     }
 
     public static float[] toFloats(INDArray array) {
+        if (array.dataType() != DataType.FLOAT) {
+            array = array.castTo(DataType.FLOAT);
+        }
         INDArray dense = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
         float[] out = new float[Math.toIntExact(dense.length())];
         dense.data().asNioFloat().get(out);

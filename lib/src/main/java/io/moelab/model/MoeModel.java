@@ -11,9 +11,13 @@ import io.moelab.routing.RoutingDecision;
 import io.moelab.routing.RoutingObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -68,11 +72,19 @@ public final class MoeModel {
                 config.attention().headDim(), config.attention().ropeTheta());
     }
 
-    /** Loads {@code config.json} and the safetensors weights of a Hugging Face model directory. */
+    /**
+     * Loads {@code config.json} and the safetensors weights of a Hugging Face model directory,
+     * matrices held in their stored dtype ({@link WeightPrecision#STORED}).
+     */
     public static MoeModel load(Path directory) {
+        return load(directory, WeightPrecision.STORED);
+    }
+
+    /** As {@link #load(Path)}, with the weight matrices held as {@code precision} says. */
+    public static MoeModel load(Path directory, WeightPrecision precision) {
         MoeConfig config = MoeConfig.load(directory.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(directory)) {
-            return new WeightLoader(config, WeightSource.of(checkpoint)).load();
+            return new WeightLoader(config, WeightSource.of(checkpoint), precision).load();
         }
     }
 
@@ -81,12 +93,60 @@ public final class MoeModel {
      * compressed model before it is written); the same checks as loading from disk apply.
      */
     public static MoeModel fromTensors(MoeConfig config, Map<String, FloatTensor> tensors) {
-        return new WeightLoader(config, WeightSource.of(tensors)).load();
+        return new WeightLoader(config, WeightSource.of(tensors), WeightPrecision.FLOAT32).load();
     }
 
     /** A model with Hugging Face's default random init, seeded (for benchmarks and experiments from scratch). */
     public static MoeModel randomlyInitialised(MoeConfig config, long seed) {
-        return new WeightLoader(config, new RandomWeights(seed)).load();
+        return new WeightLoader(config, new RandomWeights(seed), WeightPrecision.FLOAT32).load();
+    }
+
+    /**
+     * Bytes the loaded weights occupy: matrices in the dtype they are held in, vectors and the
+     * embedding table as float32; an expert shared by several router outputs counts once.
+     */
+    public long weightBytes() {
+        Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
+        long bytes = bytesOf(embeddingRows) + bytesOf(finalNorm) + bytesOf(lmHead, counted);
+        for (DecoderLayer layer : layers) {
+            AttentionWeights a = layer.attention();
+            bytes += bytesOf(layer.inputNorm()) + bytesOf(layer.postAttentionNorm());
+            bytes += bytesOf(a.q(), counted)
+                    + bytesOf(a.k(), counted)
+                    + bytesOf(a.v(), counted)
+                    + bytesOf(a.o(), counted);
+            bytes += bytesOf(a.qBias())
+                    + bytesOf(a.kBias())
+                    + bytesOf(a.vBias())
+                    + bytesOf(a.oBias())
+                    + bytesOf(a.qNorm())
+                    + bytesOf(a.kNorm());
+            bytes += bytesOf(layer.router(), counted) + bytesOf(layer.sharedExpertGate(), counted);
+            List<SwiGlu> blocks = new ArrayList<>();
+            blocks.add(layer.denseMlp());
+            blocks.add(layer.sharedExpert());
+            if (layer.experts() != null) {
+                blocks.addAll(Arrays.asList(layer.experts()));
+            }
+            for (SwiGlu block : blocks) {
+                if (block != null) {
+                    bytes += bytesOf(block.gate(), counted)
+                            + bytesOf(block.up(), counted)
+                            + bytesOf(block.down(), counted);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static long bytesOf(float[] vector) {
+        return vector == null ? 0 : 4L * vector.length;
+    }
+
+    private static long bytesOf(INDArray matrix, Set<Object> counted) {
+        return matrix == null || !counted.add(matrix)
+                ? 0
+                : matrix.length() * matrix.dataType().width();
     }
 
     public MoeConfig config() {

@@ -1,5 +1,6 @@
 package io.moelab.model;
 
+import io.moelab.model.checkpoint.DType;
 import io.moelab.moe.ExpertMap;
 import io.moelab.moe.ModelFamily;
 import io.moelab.moe.MoeConfig;
@@ -9,16 +10,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads every tensor a family needs, checking its shape against the config, into float32 ND4J
- * arrays (matrices) or float[] (norm weights, biases, the embedding table).
+ * Reads every tensor a family needs, checking its shape against the config, into ND4J arrays
+ * (matrices: in their stored dtype or float32, per {@link WeightPrecision}) or float32 float[]
+ * (norm weights, biases, the embedding table).
  */
 final class WeightLoader {
     private final MoeConfig config;
     private final WeightSource weights;
+    private final WeightPrecision precision;
 
-    WeightLoader(MoeConfig config, WeightSource weights) {
+    WeightLoader(MoeConfig config, WeightSource weights, WeightPrecision precision) {
         this.config = config;
         this.weights = weights;
+        this.precision = precision;
     }
 
     MoeModel load() {
@@ -105,9 +109,17 @@ final class WeightLoader {
     }
 
     private INDArray matrix(String name, long rows, long cols) {
-        INDArray array =
-                Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
-        weights.read(name, array.data().asNioFloat(), rows, cols);
+        DType stored = weights.has(name) ? weights.storedDType(name) : DType.F32;
+        if (precision == WeightPrecision.FLOAT32 || stored == DType.F32) {
+            INDArray array = Nd4j.createUninitialized(
+                    DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
+            weights.read(name, array.data().asNioFloat(), rows, cols);
+            return array;
+        }
+        INDArray array = Nd4j.createUninitialized(
+                stored == DType.BF16 ? DataType.BFLOAT16 : DataType.HALF, new long[] {rows, cols}, 'c');
+        // Both sides are little-endian on every platform ND4J runs on; the bytes copy as they are.
+        array.data().asNio().put(weights.storedBytes(name, rows, cols));
         return array;
     }
 

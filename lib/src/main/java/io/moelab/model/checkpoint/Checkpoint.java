@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moelab.MoelabInputException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +193,15 @@ public final class Checkpoint implements AutoCloseable {
     public void floatsInto(String name, FloatBuffer dst, long... expectedShape) {
         checkShape(name, expectedShape);
         fileFor(name).readFloatsInto(name, dst);
+    }
+
+    /**
+     * The tensor's bytes as stored (little-endian, its {@link TensorInfo#dtype()}), a read-only view
+     * of the mapped file, after checking its shape as {@link #floats} does.
+     */
+    public ByteBuffer storedBytes(String name, long... expectedShape) {
+        checkShape(name, expectedShape);
+        return fileFor(name).rawBytes(name);
     }
 
     /** The dtype most tensors have (for {@code inspect}); ties go to the first in {@link DType} order. */
