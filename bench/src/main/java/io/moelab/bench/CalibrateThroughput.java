@@ -12,7 +12,6 @@ import io.moelab.jobs.data.DatasetOptions;
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.MoeModel;
 import io.moelab.model.checkpoint.DType;
-import io.moelab.model.checkpoint.SafetensorsWriter;
 import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
 import io.moelab.stats.RoutingStatsCollector;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -52,7 +50,10 @@ public final class CalibrateThroughput {
         Path work = Files.createTempDirectory("moelab-calibrate-bench");
         MoeConfig config = MoeConfig.fromJson(
                 ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"), "bench config");
-        Path model = writeRandomMixtral(config, work.resolve("model"));
+        Path model = RandomMixtralCheckpoint.write(
+                ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"),
+                DType.F32,
+                work.resolve("model"));
         Path data = repeatedDataset(
                 root.resolve("datasets/calibration-mix/calibration-mix.jsonl"),
                 work.resolve("data.jsonl"),
@@ -186,55 +187,4 @@ public final class CalibrateThroughput {
     }
 
     /** A Mixtral checkpoint with N(0, 0.02²) matrices and unit norms, seeded. */
-    private static Path writeRandomMixtral(MoeConfig c, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(
-                dir.resolve("config.json"),
-                ForwardThroughput.CONFIG.replace("\"vocab_size\": 32000", "\"vocab_size\": 256"));
-        Random random = new Random(0);
-        SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
-        int h = c.hiddenSize();
-        int q = c.attention().numHeads() * c.attention().headDim();
-        int kv = c.attention().numKvHeads() * c.attention().headDim();
-        matrix(writer, random, "model.embed_tokens.weight", c.vocabSize(), h);
-        for (int l = 0; l < c.layers().numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            ones(writer, p + "input_layernorm.weight", h);
-            ones(writer, p + "post_attention_layernorm.weight", h);
-            matrix(writer, random, p + "self_attn.q_proj.weight", q, h);
-            matrix(writer, random, p + "self_attn.k_proj.weight", kv, h);
-            matrix(writer, random, p + "self_attn.v_proj.weight", kv, h);
-            matrix(writer, random, p + "self_attn.o_proj.weight", h, q);
-            matrix(
-                    writer,
-                    random,
-                    p + "block_sparse_moe.gate.weight",
-                    c.experts().numExperts(),
-                    h);
-            for (int e = 0; e < c.experts().numExperts(); e++) {
-                String x = p + "block_sparse_moe.experts." + e + ".";
-                matrix(writer, random, x + "w1.weight", c.experts().expertIntermediate(), h);
-                matrix(writer, random, x + "w3.weight", c.experts().expertIntermediate(), h);
-                matrix(writer, random, x + "w2.weight", h, c.experts().expertIntermediate());
-            }
-        }
-        ones(writer, "model.norm.weight", h);
-        matrix(writer, random, "lm_head.weight", c.vocabSize(), h);
-        writer.write(dir.resolve("model.safetensors"));
-        return dir;
-    }
-
-    private static void matrix(SafetensorsWriter writer, Random random, String name, int rows, int cols) {
-        float[] values = new float[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextGaussian() * 0.02);
-        }
-        writer.add(name, DType.F32, new long[] {rows, cols}, values);
-    }
-
-    private static void ones(SafetensorsWriter writer, String name, int width) {
-        float[] values = new float[width];
-        java.util.Arrays.fill(values, 1f);
-        writer.add(name, DType.F32, new long[] {width}, values);
-    }
 }
