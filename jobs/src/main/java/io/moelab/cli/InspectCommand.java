@@ -1,8 +1,17 @@
 package io.moelab.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moelab.model.ActivationMemory;
+import io.moelab.model.WeightMemory;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.moe.MoeConfig;
 import io.moelab.routing.FamilyRule;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -14,12 +23,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code moelab inspect --model DIR}: what a checkpoint is, from its config and safetensors headers only (no weights read). */
+/**
+ * {@code moelab inspect --model DIR}: what a checkpoint is and the memory each residency mode needs, from its config
+ * and safetensors headers only (no weights read).
+ */
 @Command(
         name = "inspect",
         mixinStandardHelpOptions = true,
-        description = "Describe a Hugging Face MoE checkpoint: family, layers, experts, parameters, dtype.")
+        description = "Describe a Hugging Face MoE checkpoint: family, layers, experts, parameters, dtype, and the"
+                + " memory its weights and activations need per residency mode.")
 public final class InspectCommand implements Callable<Integer> {
+    /** The activation estimate is given per this many tokens (it grows linearly with them). */
+    static final int ACTIVATION_TOKENS = 1_000;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     @Spec
     CommandSpec spec;
@@ -27,12 +47,38 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory (config.json + *.safetensors).")
     Path model;
 
+    @Option(
+            names = "--sequence-length",
+            defaultValue = "2048",
+            description = "Tokens per sequence assumed by the activation estimate (attention scores grow with it;"
+                    + " default: ${DEFAULT-VALUE}).")
+    int sequenceLength;
+
+    @Option(names = "--json", description = "Print the figures as JSON (all sizes in bytes) instead of text.")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
         MoeConfig config = MoeConfig.load(model.resolve("config.json"));
         String dtype;
+        WeightMemory weights;
         try (Checkpoint checkpoint = Checkpoint.open(model)) {
             dtype = checkpoint.dominantDType().name();
+            weights = WeightMemory.of(config, checkpoint);
+        }
+        ActivationMemory activations = ActivationMemory.of(config, ACTIVATION_TOKENS, sequenceLength);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = JSON.createObjectNode()
+                    .put("model", model.toString())
+                    .put("family", config.family().modelType())
+                    .put("dtype", dtype);
+            root.set("parameters", JSON.valueToTree(config.parameterCount()));
+            root.set("weights", JSON.valueToTree(weights));
+            root.set("activations", JSON.valueToTree(activations));
+            out.println(JSON.writeValueAsString(root));
+            out.flush();
+            return 0;
         }
         int[] moeLayers = config.layers().moeLayerIndices();
         int[] denseLayers = IntStream.range(0, config.layers().numLayers())
@@ -87,8 +133,133 @@ public final class InspectCommand implements Callable<Integer> {
                         parameters.total(),
                         parameters.activePerToken(),
                         dtype);
-        spec.commandLine().getOut().flush();
+        printWeights(out, weights);
+        printActivations(out, config, activations);
+        out.flush();
         return 0;
+    }
+
+    private static void printWeights(PrintWriter out, WeightMemory weights) {
+        out.println("memory       weights from the safetensors headers, in their stored dtype and widened to float32");
+        WeightMemory.LayerBytes largest = weights.largestLayer();
+        layerLine(out, "decoder layer", largest, largest.moe() ? ", MoE" : ", dense");
+        if (weights.largestMoeLayer() != null) {
+            layerLine(out, "MoE layer", weights.largestMoeLayer(), "");
+            layerLine(out, "dense layer", weights.largestDenseLayer(), "");
+        }
+        out.printf(
+                Locale.ROOT,
+                "  embeddings+head  %s (embeddings, final norm, %s)%n",
+                storedAndFloat32(
+                        weights.embeddingsAndHead().stored(),
+                        weights.embeddingsAndHead().float32()),
+                weights.tiedLmHead()
+                        ? "LM head tied to the embeddings (the float32 load copies them for it)"
+                        : "separate LM head");
+        out.printf(
+                Locale.ROOT,
+                "  widening buffer  %s%n",
+                weights.wideningBuffer().tensor() == null
+                        ? "none (every matrix is stored as float32)"
+                        : bytes(weights.wideningBuffer().bytes()) + " (float32 copy of the largest matrix, "
+                                + weights.wideningBuffer().tensor() + ", widened one at a time per matmul)");
+        out.printf(
+                Locale.ROOT,
+                "  float32-held     %s (every weight widened to float32: what moelab loads today)%n",
+                bytes(weights.float32Held()));
+        out.printf(
+                Locale.ROOT,
+                "  RESIDENT         %s (all layers, embeddings and head in their stored dtype + widening buffer)%n",
+                bytes(weights.resident()));
+        out.printf(
+                Locale.ROOT,
+                "  STREAMED         %s (largest layer + widening buffer + embeddings and head; the hidden states"
+                        + " between layers are extra: residual stream below)%n",
+                bytes(weights.streamed()));
+    }
+
+    private static void layerLine(PrintWriter out, String label, WeightMemory.LayerBytes layer, String kind) {
+        out.printf(
+                Locale.ROOT,
+                "  %-16s %s (largest: layer %d%s)%n",
+                label,
+                storedAndFloat32(layer.stored(), layer.float32()),
+                layer.layer(),
+                kind);
+    }
+
+    private static void printActivations(PrintWriter out, MoeConfig config, ActivationMemory activations) {
+        out.printf(
+                Locale.ROOT,
+                "activations  estimate per %,d tokens in sequences of %,d (--sequence-length), float32, from the"
+                        + " shapes the forward allocates%n",
+                activations.tokens(),
+                activations.sequenceLength());
+        out.printf(
+                Locale.ROOT,
+                "  residual stream  %s (hidden states between layers: %d per token)%n",
+                bytes(activations.residualStream()),
+                config.hiddenSize());
+        out.printf(
+                Locale.ROOT,
+                "  KV cache         %s (keys and values of %d layers: %d KV heads × %d per token each)%n",
+                bytes(activations.kvCache()),
+                config.layers().numLayers(),
+                config.attention().numKvHeads(),
+                config.attention().headDim());
+        out.printf(
+                Locale.ROOT,
+                "  attention        %s (one layer: input, q, k, v, keys and values per query head, output; scores"
+                        + " %d heads × %,d per token: %s)%n",
+                bytes(activations.attention()),
+                config.attention().numHeads(),
+                activations.sequenceLength(),
+                bytes(activations.attentionScores()));
+        if (activations.moeBlock() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  MoE block        %s (one layer: input, router logits, gathered input, gate, up and down of"
+                            + " the top-%d routed pairs%s, output)%n",
+                    bytes(activations.moeBlock()),
+                    config.routing().topK(),
+                    config.experts().sharedIntermediate() == 0 ? "" : ", shared expert");
+        }
+        if (activations.denseMlp() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  dense MLP        %s (one layer: input, gate, up and down)%n",
+                    bytes(activations.denseMlp()));
+        }
+        out.printf(
+                Locale.ROOT,
+                "  logits           %s (LM-head rows: %d per token)%n",
+                bytes(activations.logits()),
+                config.vocabSize());
+        out.printf(
+                Locale.ROOT,
+                "  peak             %s (residual stream + KV cache + logits + one layer's attention and larger"
+                        + " feed-forward block; not counted: Java/ND4J copies, workspace slack, kept layer"
+                        + " outputs)%n",
+                bytes(activations.total()));
+    }
+
+    private static String storedAndFloat32(long stored, long float32) {
+        return bytes(stored) + " stored, " + bytes(float32) + " as float32";
+    }
+
+    /** Binary units, two decimals: 1.50 KiB, 12.25 MiB, 3.00 GiB. */
+    static String bytes(long count) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        if (count < 1024) {
+            return count + " B";
+        }
+        double value = count;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", value, units[unit]);
     }
 
     private static String ranges(int[] layers) {
