@@ -165,11 +165,11 @@ public final class InspectCommand implements Callable<Integer> {
                                 + weights.wideningBuffer().tensor() + ", widened one at a time per matmul)");
         out.printf(
                 Locale.ROOT,
-                "  float32-held     %s (every weight widened to float32: what moelab loads today)%n",
+                "  float32-held     %s (every weight widened to float32 at load: WeightPrecision.FLOAT32)%n",
                 bytes(weights.float32Held()));
         out.printf(
                 Locale.ROOT,
-                "  RESIDENT         %s (all layers, embeddings and head in their stored dtype + widening buffer)%n",
+                "  RESIDENT         %s (matrices in their stored dtype, embedding table and vectors float32, + widening buffer: what MoeModel.load holds)%n",
                 bytes(weights.resident()));
         out.printf(
                 Locale.ROOT,

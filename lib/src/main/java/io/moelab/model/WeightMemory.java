@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * @param wideningBuffer    the float32 buffer a matmul widens its stored-dtype weight into
  * @param storedTotal       every tensor in its stored dtype: the sum of the safetensors data sizes
  * @param float32Held       every weight widened to float32, as {@link MoeModel#load} holds them
- * @param resident          RESIDENT: every tensor in its stored dtype plus the widening buffer
- * @param streamed          STREAMED: the largest layer in its stored dtype, the widening buffer, embeddings and head
+ * @param resident          RESIDENT, as {@link WeightPrecision#STORED} holds a model: every matrix but the embedding
+ *     table in its stored dtype, the embedding, norms and biases (and a tied head's copy) in float32, plus the
+ *     widening buffer; equals {@link MoeModel#weightBytes()} plus that buffer
+ * @param streamed          STREAMED: the largest layer held as in RESIDENT, the widening buffer, embeddings and head
  *                          (the hidden states carried between layers are activations, not counted here)
  */
 public record WeightMemory(
@@ -76,18 +78,23 @@ public record WeightMemory(
         }
         long[] layerStored = new long[layerCount];
         long[] layerFloat32 = new long[layerCount];
+        long[] layerHeld = new long[layerCount];
         long outsideStored = 0;
         long outsideFloat32 = 0;
+        long outsideHeld = 0;
         boolean hasLmHead = false;
         for (TensorInfo tensor : tensors) {
             long float32 = Math.multiplyExact(tensor.numel(), DType.F32.byteSize());
+            long held = heldInStoredDType(tensor) ? tensor.byteLength() : float32;
             int layer = layerOf(tensor.name(), layerCount);
             if (layer >= 0) {
                 layerStored[layer] += tensor.byteLength();
                 layerFloat32[layer] += float32;
+                layerHeld[layer] += held;
             } else {
                 outsideStored += tensor.byteLength();
                 outsideFloat32 += float32;
+                outsideHeld += held;
             }
             hasLmHead |= tensor.name().equals(LM_HEAD);
         }
@@ -95,7 +102,9 @@ public record WeightMemory(
         // matrix into the head's ND4J matrix.
         boolean tied = config.tieWordEmbeddings() && !hasLmHead;
         if (tied) {
-            outsideFloat32 += (long) config.vocabSize() * config.hiddenSize() * DType.F32.byteSize();
+            long headCopy = (long) config.vocabSize() * config.hiddenSize() * DType.F32.byteSize();
+            outsideFloat32 += headCopy;
+            outsideHeld += headCopy;
         }
         LayerBytes[] layers = new LayerBytes[layerCount];
         for (int l = 0; l < layerCount; l++) {
@@ -105,14 +114,18 @@ public record WeightMemory(
         LayerBytes largestMoe = largest(layers, LayerBytes::moe);
         LayerBytes largestDense = largest(layers, layer -> !layer.moe());
         boolean mixed = largestMoe != null && largestDense != null;
-        WideningBuffer widening = wideningBuffer(tensors, layerCount, tied ? EMBEDDINGS : LM_HEAD);
+        WideningBuffer widening = wideningBuffer(tensors, layerCount);
         long storedTotal = outsideStored;
         long float32Held = outsideFloat32;
+        long heldTotal = outsideHeld;
+        long largestHeld = 0;
         for (LayerBytes layer : layers) {
             storedTotal += layer.stored();
             float32Held += layer.float32();
+            heldTotal += layerHeld[layer.layer()];
+            largestHeld = Math.max(largestHeld, layerHeld[layer.layer()]);
         }
-        long streamed = largest.stored() + widening.bytes() + outsideStored;
+        long streamed = largestHeld + widening.bytes() + outsideHeld;
         return new WeightMemory(
                 largest,
                 mixed ? largestMoe : null,
@@ -122,7 +135,7 @@ public record WeightMemory(
                 widening,
                 storedTotal,
                 float32Held,
-                storedTotal + widening.bytes(),
+                heldTotal + widening.bytes(),
                 streamed);
     }
 
@@ -152,13 +165,24 @@ public record WeightMemory(
         return largest;
     }
 
-    /** The largest matrix a matmul widens: a decoder-layer matrix or the LM head, not stored as float32. */
-    private static WideningBuffer wideningBuffer(Collection<TensorInfo> tensors, int layerCount, String lmHead) {
+    /**
+     * Whether {@link WeightPrecision#STORED} keeps the tensor in its stored dtype: every matrix but
+     * the embedding table (looked up row by row, held as float32, as are norms and biases).
+     */
+    private static boolean heldInStoredDType(TensorInfo tensor) {
+        return tensor.shape().length == 2 && !tensor.name().equals(EMBEDDINGS);
+    }
+
+    /**
+     * The largest matrix a matmul widens: a decoder-layer matrix or a stored LM head, not stored as
+     * float32 (a tied head is a float32 copy of the embedding and needs none).
+     */
+    private static WideningBuffer wideningBuffer(Collection<TensorInfo> tensors, int layerCount) {
         TensorInfo largest = null;
         for (TensorInfo tensor : tensors) {
-            boolean multiplied = tensor.name().equals(lmHead) || layerOf(tensor.name(), layerCount) >= 0;
+            boolean multiplied = tensor.name().equals(LM_HEAD) || layerOf(tensor.name(), layerCount) >= 0;
             if (multiplied
-                    && tensor.shape().length == 2
+                    && heldInStoredDType(tensor)
                     && tensor.dtype() != DType.F32
                     && (largest == null || tensor.numel() > largest.numel())) {
                 largest = tensor;
