@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ReplayCacheCommand.class,
             CompressCommand.class,
             CompressReportCommand.class,
-            MergeModelsCommand.class
+            MergeModelsCommand.class,
+            RandomCheckpointCommand.class
         })
 public class MoelabCli implements Runnable {
 

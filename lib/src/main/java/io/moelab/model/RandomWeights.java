@@ -1,19 +1,18 @@
 package io.moelab.model;
 
+import io.moelab.model.checkpoint.SafetensorsWriter.ValueStream;
+import io.moelab.model.synthetic.SeededInit;
 import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
 
-/**
- * Hugging Face's default init for these families, seeded: matrices N(0, 0.02²), norm weights 1,
- * biases 0. Each tensor draws from its own stream derived from the seed and its name, so a
- * tensor's values do not depend on which other tensors were drawn first.
- */
+/** Weights drawn from {@link SeededInit}, Hugging Face's default init seeded per tensor name, instead of read from disk. */
 final class RandomWeights implements WeightSource {
-    private static final double STD = 0.02;
-    private final long seed;
+    /** Values drawn per step, so that a large tensor needs no second full-size array. */
+    private static final int CHUNK = 1 << 16;
+
+    private final SeededInit init;
 
     RandomWeights(long seed) {
-        this.seed = seed;
+        this.init = new SeededInit(seed);
     }
 
     @Override
@@ -27,18 +26,13 @@ final class RandomWeights implements WeightSource {
         for (long dim : shape) {
             count *= dim;
         }
-        boolean ones = name.endsWith("norm.weight");
-        boolean zeros = name.endsWith(".bias");
-        SplittableRandom random = new SplittableRandom(seed ^ ((long) name.hashCode() << 32));
-        for (long i = 0; i < count; i++) {
-            float value = ones ? 1f : zeros ? 0f : (float) (gaussian(random) * STD);
-            destination.put((int) i, value);
+        ValueStream values = init.values(name);
+        float[] chunk = new float[(int) Math.min(count, CHUNK)];
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(chunk.length, count - done);
+            values.next(chunk, n);
+            destination.put((int) done, chunk, 0, n);
+            done += n;
         }
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Box-Muller: SplittableRandom has no nextGaussian in Java 17.
-        double u = 1.0 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 }

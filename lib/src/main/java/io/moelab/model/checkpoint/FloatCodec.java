@@ -35,21 +35,30 @@ final class FloatCodec {
 
     /** Encodes {@code values} as little-endian {@code dtype} bytes; half precision rounds to nearest-even. */
     static ByteBuffer encode(float[] values, DType dtype) {
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, dtype.byteSize()))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, dtype.byteSize()));
+        encodeInto(values, values.length, dtype, bytes);
+        return bytes.rewind();
+    }
+
+    /**
+     * Encodes {@code values[0, count)} into {@code dst} from its position on, advancing it, as little-endian
+     * {@code dtype} bytes (whatever {@code dst}'s byte order); half precision rounds to nearest-even.
+     */
+    static void encodeInto(float[] values, int count, DType dtype, ByteBuffer dst) {
+        ByteBuffer le = dst.slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
-            case F32 -> bytes.asFloatBuffer().put(values);
+            case F32 -> le.asFloatBuffer().put(values, 0, count);
             case F16 -> {
-                for (float v : values) {
-                    bytes.putShort(HalfFloats.floatToF16(v));
+                for (int i = 0; i < count; i++) {
+                    le.putShort(HalfFloats.floatToF16(values[i]));
                 }
             }
             case BF16 -> {
-                for (float v : values) {
-                    bytes.putShort(HalfFloats.floatToBf16(v));
+                for (int i = 0; i < count; i++) {
+                    le.putShort(HalfFloats.floatToBf16(values[i]));
                 }
             }
         }
-        return bytes.rewind();
+        dst.position(dst.position() + count * dtype.byteSize());
     }
 }

@@ -20,18 +20,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Collects tensors, then writes them as one safetensors file or as Hugging Face shards plus an index. Each file is
  * written to a temporary file in the target directory and moved into place atomically, so readers never see a
- * half-written checkpoint file.
+ * half-written checkpoint file. Tensors added with {@link #addStreamed} are produced chunk by chunk while the file is
+ * written, so a checkpoint larger than memory can be written.
  */
 public final class SafetensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int HEADER_ALIGNMENT = 8;
 
-    private record Entry(String name, DType dtype, long[] shape, ByteBuffer bytes) {}
+    /** Elements encoded per write of a streamed tensor: 4 MB of float32, enough to keep the disk busy. */
+    private static final int STREAM_CHUNK = 1 << 20;
+
+    /** Produces a streamed tensor's values in row-major order, a chunk at a time. */
+    @FunctionalInterface
+    public interface ValueStream {
+        /** Fills {@code chunk[0, count)} with the next {@code count} values. */
+        void next(float[] chunk, int count);
+    }
+
+    /** Writes a tensor's bytes at the channel's position. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    private record Entry(String name, DType dtype, long[] shape, long byteLength, Content content) {}
 
     private final Map<String, String> metadata;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -44,7 +62,7 @@ public final class SafetensorsWriter {
     /** Adds float32 values, stored as {@code dtype}; F16/BF16 round to nearest-even as torch's {@code .to()} does. */
     public SafetensorsWriter add(String name, DType dtype, long[] shape, float[] values) {
         checkCount(name, shape, values.length);
-        return put(new Entry(name, dtype, shape.clone(), FloatCodec.encode(values, dtype)));
+        return putBytes(name, dtype, shape, FloatCodec.encode(values, dtype));
     }
 
     /**
@@ -58,7 +76,27 @@ public final class SafetensorsWriter {
             throw new IllegalArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " and "
                     + dtype + " needs " + expectedBytes + " bytes, got " + littleEndianBytes.remaining());
         }
-        return put(new Entry(name, dtype, shape.clone(), littleEndianBytes.slice()));
+        return putBytes(name, dtype, shape, littleEndianBytes.slice());
+    }
+
+    /**
+     * Adds a tensor whose values are produced only while the file is written: {@code values} is called then for a
+     * fresh stream, which is asked for the tensor's values in chunks of at most a million, each encoded as
+     * {@code dtype} (F16/BF16 round to nearest-even) and written before the next is asked for. Memory stays bounded
+     * by the chunk, whatever the tensor's size.
+     */
+    public SafetensorsWriter addStreamed(String name, DType dtype, long[] shape, Supplier<ValueStream> values) {
+        long count = numel(shape);
+        return put(new Entry(
+                name,
+                dtype,
+                shape.clone(),
+                Math.multiplyExact(count, dtype.byteSize()),
+                out -> writeStreamed(out, dtype, count, values.get())));
+    }
+
+    private SafetensorsWriter putBytes(String name, DType dtype, long[] shape, ByteBuffer bytes) {
+        return put(new Entry(name, dtype, shape.clone(), bytes.remaining(), out -> writeFully(out, bytes.duplicate())));
     }
 
     private SafetensorsWriter put(Entry entry) {
@@ -116,17 +154,16 @@ public final class SafetensorsWriter {
             writeFile(dir.resolve(shardName), shards.get(i));
             for (Entry entry : shards.get(i)) {
                 weightMap.put(entry.name(), shardName);
-                totalSize += entry.bytes().remaining();
+                totalSize += entry.byteLength();
             }
         }
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("metadata", Map.of("total_size", totalSize));
         index.put("weight_map", weightMap);
         try {
-            writeAtomically(
-                    dir.resolve(Checkpoint.INDEX_FILE),
-                    List.of(ByteBuffer.wrap(
-                            JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index))));
+            ByteBuffer json =
+                    ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+            writeAtomically(dir.resolve(Checkpoint.INDEX_FILE), out -> writeFully(out, json));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -140,7 +177,7 @@ public final class SafetensorsWriter {
         List<Entry> current = new ArrayList<>();
         long currentBytes = 0;
         for (Entry entry : entries.values()) {
-            long size = entry.bytes().remaining();
+            long size = entry.byteLength();
             if (!current.isEmpty() && currentBytes + size > maxShardBytes) {
                 shards.add(current);
                 current = new ArrayList<>();
@@ -154,10 +191,32 @@ public final class SafetensorsWriter {
     }
 
     private void writeFile(Path file, List<Entry> tensors) {
-        List<ByteBuffer> parts = new ArrayList<>();
-        parts.add(header(tensors));
-        tensors.forEach(entry -> parts.add(entry.bytes().duplicate()));
-        writeAtomically(file, parts);
+        ByteBuffer header = header(tensors);
+        writeAtomically(file, out -> {
+            writeFully(out, header);
+            for (Entry entry : tensors) {
+                entry.content().writeTo(out);
+            }
+        });
+    }
+
+    private static void writeStreamed(FileChannel out, DType dtype, long count, ValueStream values) throws IOException {
+        float[] chunk = new float[(int) Math.min(count, STREAM_CHUNK)];
+        ByteBuffer bytes = ByteBuffer.allocate(chunk.length * dtype.byteSize());
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(chunk.length, count - done);
+            values.next(chunk, n);
+            bytes.clear();
+            FloatCodec.encodeInto(chunk, n, dtype, bytes);
+            writeFully(out, bytes.flip());
+            done += n;
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
     }
 
     /** The 8-byte length plus the JSON header, padded with spaces so the data starts 8-byte aligned. */
@@ -168,7 +227,7 @@ public final class SafetensorsWriter {
         }
         long offset = 0;
         for (Entry entry : tensors) {
-            long end = offset + entry.bytes().remaining();
+            long end = offset + entry.byteLength();
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("dtype", entry.dtype().name());
             fields.put("shape", entry.shape());
@@ -191,24 +250,23 @@ public final class SafetensorsWriter {
         return buffer.flip();
     }
 
-    private static void writeAtomically(Path file, List<ByteBuffer> parts) {
+    private static void writeAtomically(Path file, Content content) {
         Path dir = file.toAbsolutePath().getParent();
         createDirectories(dir);
         // Not Files.createTempFile: its owner-only permissions would carry over to the finished file.
         Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                for (ByteBuffer part : parts) {
-                    while (part.hasRemaining()) {
-                        out.write(part);
-                    }
-                }
+                content.writeTo(out);
                 out.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(temp, e);
             throw new MoelabInputException(file + ": cannot write: " + e, e);
+        } catch (RuntimeException e) { // a streamed tensor's values failed: leave no temporary file behind
+            deleteQuietly(temp, e);
+            throw e;
         }
     }
 
@@ -220,7 +278,7 @@ public final class SafetensorsWriter {
         }
     }
 
-    private static void deleteQuietly(Path temp, IOException primary) {
+    private static void deleteQuietly(Path temp, Exception primary) {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException e) {
