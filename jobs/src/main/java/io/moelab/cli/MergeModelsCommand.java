@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code moelab merge-models}: merges fine-tuned checkpoints of one base (linear, task arithmetic,
  * TIES, DARE) as a mergekit-style YAML says, tensor by tensor on Spark, into a new checkpoint, and
- * writes the coefficients to {@code merge_plans}.
+ * writes the coefficients to {@code merge_plans}. Config, checkpoints and output may be local or on
+ * s3a (Hadoop settings carry the credentials).
  */
 @Command(
         name = "merge-models",
@@ -28,10 +29,13 @@ public final class MergeModelsCommand implements Callable<Integer> {
     @Option(
             names = "--config",
             required = true,
-            description = "The merge YAML: merge_method, base_model, models, parameters, dtype.")
+            description = "The merge YAML: merge_method, base_model, models, parameters, dtype; local or s3a://.")
     String config;
 
-    @Option(names = "--output", required = true, description = "The new checkpoint directory; must not exist yet.")
+    @Option(
+            names = "--output",
+            required = true,
+            description = "The new checkpoint directory, local or s3a://bucket/prefix; must not exist yet.")
     String output;
 
     @Option(

@@ -4,6 +4,7 @@ import io.moelab.model.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The checkpoints of one merge, opened (memory-mapped, headers only) so that tensors can be merged
@@ -21,14 +22,23 @@ public final class CheckpointMerge implements AutoCloseable {
         this.models = models;
     }
 
+    /** Opens the config's checkpoints, which are local paths. */
     public static CheckpointMerge open(MergeConfig config) {
+        return open(config, Path::of);
+    }
+
+    /**
+     * Opens the config's checkpoints from the local directories {@code locate} gives for their paths
+     * or URIs; it is asked only for the checkpoints the method reads.
+     */
+    public static CheckpointMerge open(MergeConfig config, Function<String, Path> locate) {
         List<Checkpoint> opened = new ArrayList<>();
         try {
             // linear never reads the base, even when the config names one
-            Checkpoint base = config.method().usesTaskVectors() ? open(Path.of(config.baseModel()), opened) : null;
+            Checkpoint base = config.method().usesTaskVectors() ? open(locate.apply(config.baseModel()), opened) : null;
             List<Checkpoint> models = new ArrayList<>();
             for (MergeModel model : config.models()) {
-                models.add(open(Path.of(model.path()), opened));
+                models.add(open(locate.apply(model.path()), opened));
             }
             return new CheckpointMerge(config.newMethod(), base, List.copyOf(models));
         } catch (RuntimeException e) {

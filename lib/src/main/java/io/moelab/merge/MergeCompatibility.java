@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Checks, from {@code config.json} and the safetensors headers only (no weights are read), that the
@@ -29,7 +30,16 @@ public final class MergeCompatibility {
      * @return the reference's tensors, sorted by name: what the merged checkpoint will hold
      */
     public static List<TensorInfo> check(MergeConfig config) {
-        Path reference = config.reference();
+        return check(config, Path::of);
+    }
+
+    /**
+     * As {@link #check(MergeConfig)}, reading each checkpoint of the config (a path or URI) from the
+     * local directory {@code locate} gives for it: enough that it holds config.json and intact
+     * safetensors headers, as no weights are read.
+     */
+    public static List<TensorInfo> check(MergeConfig config, Function<String, Path> locate) {
+        Path reference = locate.apply(config.reference());
         String referenceLabel = (config.baseModel() != null ? "the base " : "the first model ") + reference;
         Map<String, Object> referenceShape = architecture(reference);
         List<TensorInfo> tensors;
@@ -39,7 +49,7 @@ public final class MergeCompatibility {
                     .sorted(Comparator.comparing(TensorInfo::name))
                     .toList();
             for (MergeModel model : config.models()) {
-                Path dir = Path.of(model.path());
+                Path dir = locate.apply(model.path());
                 compareArchitecture(dir, architecture(dir), referenceShape, referenceLabel);
                 try (Checkpoint actual = Checkpoint.open(dir)) {
                     compareTensors(expected, actual, referenceLabel);

@@ -9,6 +9,8 @@ import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.DType;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +18,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +30,7 @@ import java.util.regex.Pattern;
  * base_model: ./base            # required except for linear
  * models:
  *   - model: ./math-sft         # relative paths resolve against the YAML file's folder
+ *   - model: s3a://bucket/models/code-sft   # or a URI of a Hadoop file system
  *     parameters: {weight: 0.6, density: 0.5}
  *   - model: ./code-sft
  * parameters:                   # defaults for every model, and the method's settings
@@ -46,10 +51,13 @@ import java.util.regex.Pattern;
  * parameters). moelab adds {@code rescale} ({@code paper}, the default, or {@code l1}) and
  * {@code seed} (default 0) for DARE. A parameter the method does not read, an unknown field, a
  * missing required one or a bad value is a {@link MoelabInputException} naming the file and the
- * field. Model paths are local directories (a shared file system when Spark runs on a cluster).
+ * field. A model is a local directory or a URI ({@code scheme://...}), kept as written: reading it
+ * is the job's business (merge-models stages {@code s3a://} checkpoints on each executor). A YAML
+ * file that itself lives at a URI ({@link #parse(String, URI)}) resolves relative paths against its
+ * folder on the same file system.
  *
  * @param source     the YAML file, for messages
- * @param baseModel  absolute path of the base checkpoint; null only for {@code linear} without one
+ * @param baseModel  absolute path or URI of the base checkpoint; null only for {@code linear} without one
  * @param models     the models to merge, the base left out for task-vector methods
  * @param dtype      the output dtype; null keeps each tensor's dtype in the base
  */
@@ -94,6 +102,24 @@ public record MergeConfig(
 
     /** Parses YAML text; {@code file} names it in messages and anchors relative model paths. */
     public static MergeConfig parse(String text, Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        return parse(
+                text,
+                file.toString(),
+                relative -> folder.resolve(relative).normalize().toString());
+    }
+
+    /**
+     * Parses YAML text read from {@code file}, a hierarchical URI such as
+     * {@code s3a://bucket/merges/merge.yaml}: relative model paths resolve against its folder into
+     * URIs of the same file system ({@code math} becomes {@code s3a://bucket/merges/math}, and a
+     * path starting with {@code /} starts at the bucket).
+     */
+    public static MergeConfig parse(String text, URI file) {
+        return parse(text, file.toString(), relative -> resolveAgainst(file, relative));
+    }
+
+    private static MergeConfig parse(String text, String file, UnaryOperator<String> resolveRelative) {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -108,12 +134,39 @@ public record MergeConfig(
         if (root == null || !root.isObject()) {
             throw new MoelabInputException(file + ": expected a mapping with merge_method, models, ...");
         }
-        return new Parser(file).parse(new Fields(file.toString(), root, ""));
+        return new Parser(file, resolveRelative).parse(new Fields(file, root, ""));
     }
 
-    /** The checkpoint that sets the architecture, config.json and tokenizer: the base, or else the first model. */
-    public Path reference() {
-        return Path.of(baseModel != null ? baseModel : models.get(0).path());
+    /** {@code relative} resolved against the folder of {@code file}, decoded again (s3a keys are used as written). */
+    private static String resolveAgainst(URI file, String relative) {
+        // "./" keeps a colon in the first segment from reading as a scheme
+        String path = relative.startsWith("/") ? relative : "./" + relative;
+        URI resolved;
+        try {
+            resolved = file.resolve(new URI(null, null, path, null)).normalize();
+        } catch (URISyntaxException e) {
+            throw new MoelabInputException(
+                    file + ": model path '" + relative + "' is not a valid path: " + e.getReason(), e);
+        }
+        return withoutTrailingSlash(
+                resolved.getScheme() + "://" + Objects.toString(resolved.getAuthority(), "") + resolved.getPath());
+    }
+
+    /** s3a://b/m/ and s3a://b/m name one model, as Path.normalize makes /m/ and /m one local path. */
+    private static String withoutTrailingSlash(String uri) {
+        String trimmed = uri;
+        while (trimmed.endsWith("/") && !trimmed.endsWith("://")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+
+    /**
+     * The checkpoint that sets the architecture, config.json and tokenizer: the base, or else the first
+     * model; its path or URI as the config holds it.
+     */
+    public String reference() {
+        return baseModel != null ? baseModel : models.get(0).path();
     }
 
     /** The method with this config's coefficients. */
@@ -177,7 +230,7 @@ public record MergeConfig(
         return out;
     }
 
-    private record Parser(Path file) {
+    private record Parser(String file, UnaryOperator<String> resolveRelative) {
 
         MergeConfig parse(Fields top) {
             top.allowOnly(TOP_FIELDS);
@@ -196,9 +249,7 @@ public record MergeConfig(
             Optional<Double> defaultWeight = parameters.number("weight");
             double defaultDensity = density(parameters).orElse(DEFAULT_DENSITY);
 
-            String base = top.text("base_model")
-                    .map(p -> modelPath(top, "base_model", p))
-                    .orElse(null);
+            String base = top.text("base_model").map(this::modelPath).orElse(null);
             if (base == null && method.usesTaskVectors()) {
                 throw top.fail("base_model", "missing (" + method.yamlName() + " merges task vectors θ_i − θ_base)");
             }
@@ -207,11 +258,8 @@ public record MergeConfig(
             for (int i = 0; i < entries.size(); i++) {
                 Fields entry = entries.get(i);
                 entry.allowOnly(MODEL_FIELDS);
-                String path = modelPath(
-                        entry,
-                        "model",
-                        entry.text("model")
-                                .orElseThrow(() -> entry.fail("model", "missing (the model's checkpoint directory)")));
+                String path = modelPath(entry.text("model")
+                        .orElseThrow(() -> entry.fail("model", "missing (the model's checkpoint directory)")));
                 if (method.usesTaskVectors() && path.equals(base)) {
                     continue; // its task vector is zero; mergekit leaves the base out of the mix
                 }
@@ -247,7 +295,7 @@ public record MergeConfig(
                             .orElseThrow(() ->
                                     top.fail("dtype", "unknown dtype '" + d + "' (valid: float32, float16, bfloat16)")))
                     .orElse(null);
-            return new MergeConfig(file.toString(), method, base, models, lambda, normalize, rescale, seed, dtype);
+            return new MergeConfig(file, method, base, models, lambda, normalize, rescale, seed, dtype);
         }
 
         /** The parameters {@code method} reads, at the top level or per model. */
@@ -287,14 +335,8 @@ public record MergeConfig(
             throw parameters.fail("rescale", "unknown rescale '" + name + "' (valid: paper, l1)");
         }
 
-        private String modelPath(Fields fields, String key, String value) {
-            if (URI_SCHEME.matcher(value).matches()) {
-                throw fields.fail(
-                        key,
-                        "'" + value + "' is not a local directory (merge-models reads local"
-                                + " checkpoints, on a shared file system when Spark runs on a cluster)");
-            }
-            return file.toAbsolutePath().getParent().resolve(value).normalize().toString();
+        private String modelPath(String value) {
+            return URI_SCHEME.matcher(value).matches() ? withoutTrailingSlash(value) : resolveRelative.apply(value);
         }
     }
 

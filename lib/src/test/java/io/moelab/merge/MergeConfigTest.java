@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moelab.MoelabInputException;
 import io.moelab.model.checkpoint.DType;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,9 +72,52 @@ class MergeConfigTest {
                 """);
         assertNull(config.baseModel());
         assertTrue(config.normalize());
-        assertEquals(Path.of("/configs/merges/a"), config.reference());
+        assertEquals("/configs/merges/a", config.reference());
         assertNull(config.dtype());
         assertTrue(config.newMethod() instanceof LinearMerge);
+    }
+
+    @Test
+    void modelUrisAreKeptAsWrittenBesideLocalPaths() {
+        MergeConfig config = parse("""
+                merge_method: ties
+                base_model: s3a://bucket/models/base/
+                models:
+                  - model: s3a://bucket/models/base   # the base, trailing slash or not
+                  - model: s3a://bucket/models/math
+                  - model: ft/code
+                parameters: {weight: 0.5}
+                """);
+        assertEquals("s3a://bucket/models/base", config.baseModel());
+        assertEquals(
+                List.of("s3a://bucket/models/math", "/configs/merges/ft/code"),
+                config.models().stream().map(MergeModel::path).toList());
+        assertEquals("s3a://bucket/models/base", config.reference());
+    }
+
+    @Test
+    void aYamlOnAFileSystemUriResolvesRelativePathsAgainstItsFolder() {
+        URI file = URI.create("s3a://bucket/merges/v1/merge.yaml");
+        MergeConfig config = MergeConfig.parse("""
+                merge_method: ties
+                base_model: ../../models/base
+                models:
+                  - model: math sft/
+                  - model: /models/code
+                  - model: hdfs://namenode:8020/models/chat
+                parameters: {weight: 0.5}
+                """, file);
+        assertEquals("s3a://bucket/merges/v1/merge.yaml", config.source());
+        assertEquals("s3a://bucket/models/base", config.baseModel());
+        assertEquals(
+                List.of(
+                        "s3a://bucket/merges/v1/math sft",
+                        "s3a://bucket/models/code",
+                        "hdfs://namenode:8020/models/chat"),
+                config.models().stream().map(MergeModel::path).toList());
+        MoelabInputException e =
+                assertThrows(MoelabInputException.class, () -> MergeConfig.parse("merge_method: slerp\n", file));
+        assertTrue(e.getMessage().startsWith(file + ": field 'merge_method'"), e.getMessage());
     }
 
     @Test
@@ -144,7 +188,6 @@ class MergeConfigTest {
         assertRejected(TIES + "dtype: int8\n", "'dtype'", "int8");
         assertRejected(TIES.replace("ties", "dare_linear") + "parameters: {rescale: true}\n", "'parameters.rescale'");
         assertRejected(TIES.replace("ties", "dare_linear") + "parameters: {seed: 1.5}\n", "'parameters.seed'");
-        assertRejected(TIES.replace("model: a", "model: s3a://bucket/a"), "'models[0].model'", "local");
         assertRejected(
                 "merge_method: linear\nmodels: [{model: a, parameters: {weight: 1}}, {model: b, parameters: {weight: -1}}]\n",
                 "sum to 0");

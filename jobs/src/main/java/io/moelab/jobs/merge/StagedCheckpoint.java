@@ -3,72 +3,82 @@ package io.moelab.jobs.merge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moelab.MoelabInputException;
-import io.moelab.merge.MergeConfig;
+import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.ModelDirectory;
+import io.moelab.model.checkpoint.SafetensorsWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * The merged checkpoint while it is built: a hidden staging folder beside the output directory,
- * filled by the shard tasks and the driver, then renamed into place in one step. Until
- * {@link #publish} nothing exists at the output path; {@link #discard} removes the staging folder.
+ * The merged checkpoint while it is built: a staging folder beside the output, filled by the shard
+ * tasks ({@link #shardSink}) and the driver, then moved to the output path in one step
+ * ({@link #publish}). Until then nothing exists at the output path; {@link #discard} removes the
+ * staging folder. A local output ({@link LocalStagedCheckpoint}) is renamed atomically; one on a
+ * Hadoop file system such as s3a ({@link HadoopStagedCheckpoint}) by that file system's rename,
+ * which on s3a copies every object and then deletes the staged ones.
  */
-final class StagedCheckpoint {
+abstract class StagedCheckpoint {
     private static final String INDEX_FILE = "model.safetensors.index.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger LOG = LoggerFactory.getLogger(StagedCheckpoint.class);
 
-    private final Path output;
-    private final Path staging;
-
-    private StagedCheckpoint(Path output, Path staging) {
-        this.output = output;
-        this.staging = staging;
+    /** How a Spark task hands its finished shard to the staging folder. */
+    interface ShardSink extends Serializable {
+        /** Writes {@code shard} as {@code fileName} into the staging folder, replacing an earlier attempt's. */
+        void put(String fileName, SafetensorsWriter shard, Configuration hadoop) throws IOException;
     }
 
     /**
-     * Checks that {@code output} can be created (a local path that does not exist yet) without
-     * creating anything.
+     * Checks that {@code output} can be created (it does not exist yet; a URI carries no
+     * credentials) without creating anything.
+     *
+     * @throws MoelabInputException naming {@code output} if it exists or cannot be reached
      */
-    static Path checkOutput(String output) {
-        if (output.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new MoelabInputException("--output " + output + ": merge-models writes a local directory (on a"
-                    + " file system every executor sees); copy it to object storage afterwards");
-        }
-        Path path = Path.of(output).toAbsolutePath().normalize();
-        if (Files.exists(path)) {
-            throw new MoelabInputException("--output " + path + ": already exists; merge-models writes a new"
-                    + " directory (remove it or choose another path)");
-        }
-        return path;
+    static StagedCheckpoint forOutput(String output, Configuration hadoop) {
+        HadoopUris.requireNoUserInfo("--output", output);
+        return HadoopUris.isRemote(output)
+                ? HadoopStagedCheckpoint.forOutput(output, hadoop)
+                : LocalStagedCheckpoint.forOutput(HadoopUris.localPath(output));
     }
 
-    /** Creates the staging folder for {@code output} (checked by {@link #checkOutput}). */
-    static StagedCheckpoint create(Path output, String runId) {
-        Path staging = output.resolveSibling("." + output.getFileName() + "." + runId + "-"
-                + UUID.randomUUID().toString().substring(0, 8) + ".staging");
-        try {
-            Files.createDirectories(staging);
-        } catch (IOException e) {
-            throw new MoelabInputException(staging + ": cannot create the staging directory: " + e, e);
-        }
-        return new StagedCheckpoint(output, staging);
+    static MoelabInputException alreadyExists(String output) {
+        return new MoelabInputException("--output " + output + ": already exists; merge-models writes a new"
+                + " directory (remove it or choose another path)");
     }
 
-    Path staging() {
-        return staging;
-    }
+    /** The output path or URI, as printed and recorded as the run's {@code model_ref}. */
+    abstract String output();
+
+    /** The output folder's own name, which titles the model card. */
+    abstract String name();
+
+    /** Creates the staging folder, named after the output and the run. */
+    abstract void begin(String runId) throws IOException;
+
+    abstract ShardSink shardSink();
+
+    /** Writes a file of the checkpoint into the staging folder. */
+    abstract void write(String fileName, byte[] content) throws IOException;
+
+    /** Copies a local file into the staging folder. */
+    abstract void copy(Path localFile, String fileName) throws IOException;
+
+    /** Moves the staging folder to the output path. */
+    abstract void publish() throws IOException;
+
+    /** Deletes the staging folder if it is still there; a failure to do so is logged, not thrown over the job's own error. */
+    abstract void discard();
+
+    /** Deletes the published output again, when the run it belongs to could not be recorded. */
+    abstract void unpublish();
 
     /** transformers' index of a sharded checkpoint: total bytes and which file holds each tensor (sorted). */
     void writeIndex(List<OutputShard> shards) throws IOException {
@@ -83,46 +93,33 @@ final class StagedCheckpoint {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("metadata", Map.of("total_size", totalSize));
         index.put("weight_map", weightMap);
-        JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(staging.resolve(INDEX_FILE).toFile(), index);
+        write(INDEX_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
 
     /**
-     * The reference's config.json ({@code torch_dtype} set to the output dtype when the config names
-     * one) and whichever of {@link ModelDirectory#COMPANION_FILES} it has.
+     * The reference's config.json ({@code torch_dtype} set to {@code dtype} when not null) and whichever
+     * of {@link ModelDirectory#COMPANION_FILES} it has.
+     *
+     * @param reference a local directory with the reference checkpoint's config and tokenizer files
      */
-    void copyModelFiles(MergeConfig config) throws IOException {
-        Path reference = config.reference();
+    void copyModelFiles(Path reference, DType dtype) throws IOException {
         Path configJson = reference.resolve("config.json");
-        if (config.dtype() == null) {
-            Files.copy(configJson, staging.resolve("config.json"));
+        if (dtype == null) {
+            copy(configJson, "config.json");
         } else {
             ObjectNode tree = (ObjectNode) JSON.readTree(configJson.toFile());
-            tree.put("torch_dtype", config.dtype().torchName());
-            JSON.writerWithDefaultPrettyPrinter()
-                    .writeValue(staging.resolve("config.json").toFile(), tree);
+            tree.put("torch_dtype", dtype.torchName());
+            write("config.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
         }
-        ModelDirectory.copyCompanionFiles(reference, staging);
+        for (String name : ModelDirectory.COMPANION_FILES) {
+            Path file = reference.resolve(name);
+            if (Files.isRegularFile(file)) {
+                copy(file, name);
+            }
+        }
     }
 
     void writeModelCard(String text) throws IOException {
-        Files.writeString(staging.resolve("README.md"), text);
-    }
-
-    /** Renames the staging folder to the output path, atomically. */
-    void publish() throws IOException {
-        Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Deletes the staging folder if it is still there; a failure to do so is logged, not thrown over the job's own error. */
-    void discard() {
-        try {
-            ModelDirectory.deleteTree(staging);
-        } catch (UncheckedIOException e) {
-            LOG.warn(
-                    "could not delete the staging folder {}: {}",
-                    staging,
-                    e.getCause().toString());
-        }
+        write("README.md", text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (its weights plus small seeded noise).
  */
 class MergeModelsCommandTest {
-    private static final Path BASE = Path.of(System.getProperty("moelab.shared", "../../shared"), "fixtures/hf/mixtral")
+    static final Path BASE = Path.of(System.getProperty("moelab.shared", "../../shared"), "fixtures/hf/mixtral")
             .toAbsolutePath()
             .normalize();
 
@@ -63,7 +63,8 @@ class MergeModelsCommandTest {
      * The base's tensors plus N(0, 0.02²) noise, stored as {@code dtype}, without {@code dropped} and with
      * {@code reshaped} (if any) stored as [2, n/2]; config.json is the base's.
      */
-    private Path fineTune(String name, long seed, DType dtype, String dropped, String reshaped) throws IOException {
+    static Path fineTune(Path dir, String name, long seed, DType dtype, String dropped, String reshaped)
+            throws IOException {
         Path model = Files.createDirectories(dir.resolve(name));
         Files.copy(BASE.resolve("config.json"), model.resolve("config.json"));
         SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
@@ -104,8 +105,8 @@ class MergeModelsCommandTest {
 
     @Test
     void mergesLikeTheInProcessMergeWhateverTheSharding() throws IOException {
-        fineTune("math", 1, DType.F32, null, null);
-        fineTune("code", 2, DType.BF16, null, null);
+        fineTune(dir, "math", 1, DType.F32, null, null);
+        fineTune(dir, "code", 2, DType.BF16, null, null);
         Path config = yaml(DARE_TIES.formatted(BASE, BASE));
         Path warehouse = dir.resolve("warehouse");
         Path sharded = dir.resolve("out/sharded");
@@ -219,7 +220,7 @@ class MergeModelsCommandTest {
 
     @Test
     void outputDtypeConvertsTensorsAndConfig() throws IOException {
-        fineTune("a", 1, DType.F32, null, null);
+        fineTune(dir, "a", 1, DType.F32, null, null);
         Path config = yaml("""
                 merge_method: linear
                 models:
@@ -316,8 +317,8 @@ class MergeModelsCommandTest {
 
     @Test
     void badInputExitsTwoAndWritesNothing() throws IOException {
-        Path good = fineTune("good", 1, DType.F32, null, null);
-        Path otherArchitecture = fineTune("other-architecture", 2, DType.F32, null, null);
+        Path good = fineTune(dir, "good", 1, DType.F32, null, null);
+        Path otherArchitecture = fineTune(dir, "other-architecture", 2, DType.F32, null, null);
         Files.writeString(
                 otherArchitecture.resolve("config.json"),
                 Files.readString(BASE.resolve("config.json"))
@@ -327,10 +328,10 @@ class MergeModelsCommandTest {
                 otherArchitecture.resolve("config.json").toString(),
                 "number of experts is 4");
 
-        Path baseWithoutHead = fineTune("base-without-head", 3, DType.F32, "lm_head.weight", null);
+        Path baseWithoutHead = fineTune(dir, "base-without-head", 3, DType.F32, "lm_head.weight", null);
         assertRejected(ties(baseWithoutHead, good), baseWithoutHead + ": missing tensor 'lm_head.weight' that " + good);
 
-        Path reshaped = fineTune("reshaped", 4, DType.F32, null, "model.norm.weight");
+        Path reshaped = fineTune(dir, "reshaped", 4, DType.F32, null, "model.norm.weight");
         assertRejected(ties(BASE, reshaped), reshaped + ": tensor 'model.norm.weight' has shape [2, 32]");
 
         assertRejected(ties(BASE, good).replace("ties", "slerp"), "merge_method", "slerp");
@@ -342,7 +343,7 @@ class MergeModelsCommandTest {
 
     @Test
     void anExistingOutputIsNeverTouched() throws IOException {
-        Path good = fineTune("good", 1, DType.F32, null, null);
+        Path good = fineTune(dir, "good", 1, DType.F32, null, null);
         Path output = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(output.resolve("keep.txt"), "mine");
         Run run = mergeModels(
