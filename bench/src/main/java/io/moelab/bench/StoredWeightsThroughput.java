@@ -2,6 +2,7 @@ package io.moelab.bench;
 
 import io.moelab.model.ForwardOptions;
 import io.moelab.model.ForwardResult;
+import io.moelab.model.KvCache;
 import io.moelab.model.MoeModel;
 import io.moelab.model.WeightPrecision;
 import io.moelab.model.checkpoint.Checkpoint;
@@ -28,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * alternating run by run. Checks that both give the same logits, then prints one JSON line per
  * precision and forward-thread count: tokens/s, the weights' bytes, and the time one pass of
  * widening every matrix of the model takes (BF16 → float32, as {@code MatrixOps} does before a
- * product), measured alone.
+ * product), measured alone, and one greedy decode step of the batch.
  *
  * <p>Args: timed runs per mode (default 5), forward thread counts (default {@code 1,2}).
  */
@@ -73,6 +74,7 @@ public final class StoredWeightsThroughput {
             }
         }
         double widenSeconds = widenEveryMatrixSeconds(dir);
+        double[] decodeSeconds = {decodeStepSeconds(widened, sequences), decodeStepSeconds(stored, sequences)};
         for (int t = 0; t < threadModes.length; t++) {
             double baseline = median(seconds[t][0]);
             for (int m = 0; m < models.length; m++) {
@@ -81,7 +83,7 @@ public final class StoredWeightsThroughput {
                         Locale.ROOT,
                         "{\"weights\":\"%s\",\"forward_threads\":%d,\"tokens\":%d,\"median_s\":%.4f,"
                                 + "\"tokens_per_s\":%.1f,\"throughput_vs_float32\":%.3f,\"weight_bytes\":%d,"
-                                + "\"widen_all_matrices_s\":%.4f,\"runs_s\":%s}%n",
+                                + "\"widen_all_matrices_s\":%.4f,\"decode_step_s\":%.4f,\"runs_s\":%s}%n",
                         names[m],
                         threadModes[t],
                         batch.totalTokens(),
@@ -90,9 +92,43 @@ public final class StoredWeightsThroughput {
                         baseline / median,
                         models[m].weightBytes(),
                         m == 1 ? widenSeconds : 0.0,
+                        decodeSeconds[m],
                         Arrays.toString(seconds[t][m]));
             }
         }
+    }
+
+    /**
+     * Median seconds of one greedy decode step of the whole batch (one new token per sequence, KV
+     * cache of a 64-token prompt, the last row's logits only): the case where widening a whole
+     * matrix serves a single row of gemm.
+     */
+    private static double decodeStepSeconds(MoeModel model, int[][] sequences) {
+        int[][] prompts = new int[sequences.length][];
+        int[] lastRows = new int[sequences.length];
+        for (int s = 0; s < sequences.length; s++) {
+            prompts[s] = Arrays.copyOf(sequences[s], 64);
+            lastRows[s] = s * 64 + 63;
+        }
+        KvCache cache = new KvCache(model.config(), sequences.length);
+        model.forward(
+                TokenBatch.of(prompts),
+                ForwardOptions.builder().kvCache(cache).logitRows(lastRows).build());
+        int[] stepRows = new int[sequences.length];
+        Arrays.setAll(stepRows, s -> s);
+        double[] seconds = new double[9];
+        for (int step = 0; step < seconds.length; step++) {
+            int[][] next = new int[sequences.length][];
+            for (int s = 0; s < sequences.length; s++) {
+                next[s] = new int[] {sequences[s][64 + step]};
+            }
+            long start = System.nanoTime();
+            model.forward(
+                    TokenBatch.of(next),
+                    ForwardOptions.builder().kvCache(cache).logitRows(stepRows).build());
+            seconds[step] = (System.nanoTime() - start) / 1e9;
+        }
+        return median(seconds);
     }
 
     private static void requireSameLogits(MoeModel a, MoeModel b, TokenBatch batch) {
