@@ -3,19 +3,15 @@ package io.moelab.compress.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.moelab.MoelabInputException;
 import io.moelab.model.FloatTensor;
 import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Writes a compressed model as a Hugging Face model directory: {@code config.json} updated,
@@ -45,13 +41,7 @@ public final class CompressedCheckpoint {
             Provenance provenance,
             Path output,
             long maxShardBytes) {
-        if (Files.exists(output)) {
-            throw new MoelabInputException(output + ": already exists; choose a new output directory");
-        }
-        Path parent = output.toAbsolutePath().getParent();
-        Path staging = parent.resolve("." + output.getFileName() + ".staging-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
+        ModelDirectory.writeStaged(output, staging -> {
             Files.writeString(staging.resolve("config.json"), JSON.writeValueAsString(model.configJson()));
             SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
             for (Map.Entry<String, FloatTensor> tensor : model.tensors().entrySet()) {
@@ -65,12 +55,7 @@ public final class CompressedCheckpoint {
             ModelDirectory.copyCompanionFiles(model.source().directory(), staging);
             writeSkipBetas(staging.resolve("skip-betas.json"), skipBetas);
             Files.writeString(staging.resolve("README.md"), ModelCard.text(model, provenance));
-            Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + output + ": " + e.getMessage(), e);
-        } finally {
-            ModelDirectory.deleteTree(staging);
-        }
+        });
     }
 
     private static void writeSkipBetas(Path file, Map<Integer, Double> skipBetas) throws IOException {

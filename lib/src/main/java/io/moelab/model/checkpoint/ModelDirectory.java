@@ -1,17 +1,21 @@
 package io.moelab.model.checkpoint;
 
+import io.moelab.MoelabInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * File handling shared by everything that writes a new Hugging Face model directory from an
- * existing one (compression, model merging): the files besides config.json and the weights that
- * carry over unchanged, and removing a directory tree again.
+ * existing one or from nothing (compression, model merging, random checkpoints): the files besides
+ * config.json and the weights that carry over unchanged, writing a directory that appears whole or
+ * not at all, and removing a directory tree again.
  */
 public final class ModelDirectory {
     /** Tokenizer and generation files a Hugging Face model directory carries over from its source. */
@@ -34,6 +38,37 @@ public final class ModelDirectory {
             if (Files.isRegularFile(file)) {
                 Files.copy(file, target.resolve(name));
             }
+        }
+    }
+
+    /** What goes into a model directory, written into the staging folder it is given. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeInto(Path staging) throws IOException;
+    }
+
+    /**
+     * Writes {@code contents} into a staging folder beside {@code output}, then renames it to
+     * {@code output} atomically; on any failure the staging folder is removed and nothing appears.
+     *
+     * @throws MoelabInputException if {@code output} exists
+     * @throws UncheckedIOException if a file cannot be written
+     */
+    public static void writeStaged(Path output, Contents contents) {
+        if (Files.exists(output)) {
+            throw new MoelabInputException(output + ": already exists; choose a new output directory");
+        }
+        Path staging = output.toAbsolutePath()
+                .getParent()
+                .resolve("." + output.getFileName() + ".staging-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(staging);
+            contents.writeInto(staging);
+            Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + output + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(staging);
         }
     }
 

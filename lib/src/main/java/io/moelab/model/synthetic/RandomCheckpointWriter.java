@@ -10,14 +10,10 @@ import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.ModelDirectory;
 import io.moelab.model.checkpoint.SafetensorsWriter;
 import io.moelab.moe.MoeConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.UUID;
 
 /**
  * Writes a Hugging Face model directory of seeded random weights ({@link SeededInit}) for a config: {@code config.json}
@@ -86,24 +82,13 @@ public final class RandomCheckpointWriter {
      * @throws MoelabInputException if {@code output} exists or a file cannot be written
      */
     public void write(Path output, long maxShardBytes) {
-        if (Files.exists(output)) {
-            throw new MoelabInputException(output + ": already exists; choose a new output directory");
-        }
-        Path parent = output.toAbsolutePath().getParent();
-        Path staging = parent.resolve("." + output.getFileName() + ".staging-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
+        ModelDirectory.writeStaged(output, staging -> {
             Files.writeString(staging.resolve("config.json"), JSON.writeValueAsString(configJson));
             SeededInit init = new SeededInit(seed);
             SafetensorsWriter writer = new SafetensorsWriter(Map.of("format", "pt"));
             tensors.forEach((name, shape) -> writer.addStreamed(name, dtype, shape, () -> init.values(name)));
             writer.writeSharded(staging, maxShardBytes);
-            Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + output + ": " + e.getMessage(), e);
-        } finally {
-            ModelDirectory.deleteTree(staging);
-        }
+        });
     }
 
     private static long elementCount(long[] shape) {
