@@ -45,7 +45,7 @@ public final class ModelStager {
             }
             return local;
         }
-        Path target = stagingRoot.resolve(hash(modelUri));
+        Path target = stagingRoot.resolve(uriDigest(modelUri));
         if (Files.isDirectory(target)) {
             return target;
         }
@@ -79,7 +79,8 @@ public final class ModelStager {
         }
     }
 
-    private static String hash(String uri) {
+    /** A 128-bit SHA-256 prefix of {@code uri}, in hex: a local folder name for what was staged from it. */
+    public static String uriDigest(String uri) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

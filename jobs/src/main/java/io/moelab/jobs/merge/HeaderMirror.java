@@ -1,6 +1,7 @@
 package io.moelab.jobs.merge;
 
 import io.moelab.MoelabInputException;
+import io.moelab.jobs.executor.ModelStager;
 import io.moelab.merge.MergeCompatibility;
 import io.moelab.merge.MergeConfig;
 import io.moelab.model.checkpoint.ModelDirectory;
@@ -11,12 +12,8 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +105,7 @@ final class HeaderMirror implements AutoCloseable {
             root = Files.createTempDirectory("moelab-merge-headers-");
         }
         // Fixed-length names: no stand-in's path is a prefix of another's, so check() can map messages back.
-        Path standIn = Files.createDirectory(root.resolve(hash(checkpoint)));
+        Path standIn = Files.createDirectory(root.resolve(ModelStager.uriDigest(checkpoint)));
         for (FileStatus file : fs.listStatus(remote)) {
             if (file.isFile()) {
                 mirrorFile(fs, file, standIn.resolve(file.getPath().getName()));
@@ -153,15 +150,6 @@ final class HeaderMirror implements AutoCloseable {
         long json = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong();
         boolean valid = json >= 0 && json <= MAX_HEADER_BYTES && LENGTH_PREFIX_BYTES + json <= fileLength;
         return valid ? LENGTH_PREFIX_BYTES + json : LENGTH_PREFIX_BYTES;
-    }
-
-    private static String hash(String uri) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
