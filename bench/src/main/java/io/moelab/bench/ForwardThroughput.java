@@ -53,14 +53,7 @@ public final class ForwardThroughput {
                 : new int[] {1};
         MoeConfig config = MoeConfig.fromJson(CONFIG, "bench config");
         MoeModel model = MoeModel.randomlyInitialised(config, 0);
-        Random random = new Random(1);
-        int[][] sequences = new int[BATCH][LENGTH];
-        for (int[] sequence : sequences) {
-            for (int i = 0; i < LENGTH; i++) {
-                sequence[i] = random.nextInt(config.vocabSize());
-            }
-        }
-        TokenBatch batch = TokenBatch.of(sequences);
+        TokenBatch batch = TokenBatch.of(randomSequences(config.vocabSize()));
         ExpertLoad load = new ExpertLoad();
         model.forward(batch, ForwardOptions.builder().observe(load).build());
         ForwardOptions[] options = new ForwardOptions[modes.length];
@@ -232,7 +225,20 @@ public final class ForwardThroughput {
         return threads * 2.0 * BATCH * LENGTH * 512 * 1408 / median(seconds) / 1e9;
     }
 
-    private static double median(double[] values) {
+    /** The benchmark's batch: 8 sequences of 256 token ids drawn uniformly with seed 1. */
+    static int[][] randomSequences(int vocabSize) {
+        Random random = new Random(1);
+        int[][] sequences = new int[BATCH][LENGTH];
+        for (int[] sequence : sequences) {
+            for (int i = 0; i < LENGTH; i++) {
+                sequence[i] = random.nextInt(vocabSize);
+            }
+        }
+        return sequences;
+    }
+
+    /** The upper median (the middle value of an odd count). */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

@@ -66,8 +66,8 @@ public final class MultipleChoiceThroughput {
                 forwarded[runBatched ? 0 : 1] = engine.counters().tokensForwarded();
             }
         }
-        double batchedRate = scoredTokens / median(batchedSeconds);
-        double unbatchedRate = scoredTokens / median(unbatchedSeconds);
+        double batchedRate = scoredTokens / ForwardThroughput.median(batchedSeconds);
+        double unbatchedRate = scoredTokens / ForwardThroughput.median(unbatchedSeconds);
         System.out.printf(
                 Locale.ROOT,
                 "{\"threads\":\"%s\",\"documents\":%d,\"requests\":%d,\"request_tokens\":%d,\"scored_tokens\":%d,"
@@ -83,8 +83,8 @@ public final class MultipleChoiceThroughput {
                 batchedRate,
                 unbatchedRate,
                 batchedRate / unbatchedRate,
-                requestTokens / median(batchedSeconds),
-                requestTokens / median(unbatchedSeconds),
+                requestTokens / ForwardThroughput.median(batchedSeconds),
+                requestTokens / ForwardThroughput.median(unbatchedSeconds),
                 forwarded[0],
                 forwarded[1],
                 Arrays.toString(batchedSeconds),
@@ -113,11 +113,5 @@ public final class MultipleChoiceThroughput {
             text.append((char) ('a' + random.nextInt(26)));
         }
         return text.toString();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -8,7 +8,6 @@ import io.moelab.model.WeightPrecision;
 import io.moelab.model.checkpoint.Checkpoint;
 import io.moelab.model.checkpoint.DType;
 import io.moelab.model.checkpoint.TensorInfo;
-import io.moelab.moe.MoeConfig;
 import io.moelab.moe.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,8 +32,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Args: timed runs per mode (default 5), forward thread counts (default {@code 1,2}).
  */
 public final class StoredWeightsThroughput {
-    private static final int BATCH = 8;
-    private static final int LENGTH = 256;
 
     public static void main(String[] args) throws IOException {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -46,14 +42,7 @@ public final class StoredWeightsThroughput {
                 ForwardThroughput.CONFIG, DType.BF16, Files.createTempDirectory("moelab-stored-bench"));
         MoeModel stored = MoeModel.load(dir, WeightPrecision.STORED);
         MoeModel widened = MoeModel.load(dir, WeightPrecision.FLOAT32);
-        MoeConfig config = stored.config();
-        Random random = new Random(1);
-        int[][] sequences = new int[BATCH][LENGTH];
-        for (int[] sequence : sequences) {
-            for (int i = 0; i < LENGTH; i++) {
-                sequence[i] = random.nextInt(config.vocabSize());
-            }
-        }
+        int[][] sequences = ForwardThroughput.randomSequences(stored.config().vocabSize());
         TokenBatch batch = TokenBatch.of(sequences);
         requireSameLogits(stored, widened, batch);
         MoeModel[] models = {widened, stored};
@@ -76,9 +65,9 @@ public final class StoredWeightsThroughput {
         double widenSeconds = widenEveryMatrixSeconds(dir);
         double[] decodeSeconds = {decodeStepSeconds(widened, sequences), decodeStepSeconds(stored, sequences)};
         for (int t = 0; t < threadModes.length; t++) {
-            double baseline = median(seconds[t][0]);
+            double baseline = ForwardThroughput.median(seconds[t][0]);
             for (int m = 0; m < models.length; m++) {
-                double median = median(seconds[t][m]);
+                double median = ForwardThroughput.median(seconds[t][m]);
                 System.out.printf(
                         Locale.ROOT,
                         "{\"weights\":\"%s\",\"forward_threads\":%d,\"tokens\":%d,\"median_s\":%.4f,"
@@ -128,7 +117,7 @@ public final class StoredWeightsThroughput {
                     ForwardOptions.builder().kvCache(cache).logitRows(stepRows).build());
             seconds[step] = (System.nanoTime() - start) / 1e9;
         }
-        return median(seconds);
+        return ForwardThroughput.median(seconds);
     }
 
     private static void requireSameLogits(MoeModel a, MoeModel b, TokenBatch batch) {
@@ -164,12 +153,6 @@ public final class StoredWeightsThroughput {
             }
             seconds[r] = (System.nanoTime() - start) / 1e9;
         }
-        return median(seconds);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return ForwardThroughput.median(seconds);
     }
 }
