@@ -109,7 +109,7 @@ final class WeightLoader {
     }
 
     private INDArray matrix(String name, long rows, long cols) {
-        DType stored = weights.has(name) ? weights.storedDType(name) : DType.F32;
+        DType stored = weights.storedDType(name); // a missing tensor fails here, named, as read() would
         if (precision == WeightPrecision.FLOAT32 || stored == DType.F32) {
             INDArray array = Nd4j.createUninitialized(
                     DataType.FLOAT, new long[] {rows, cols}, 'c'); // every element is read next
