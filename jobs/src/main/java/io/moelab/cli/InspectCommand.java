@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moelab.MoelabInputException;
 import io.moelab.model.ActivationMemory;
 import io.moelab.model.WeightMemory;
 import io.moelab.model.checkpoint.Checkpoint;
@@ -59,6 +60,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
+        if (sequenceLength < 1) {
+            throw new MoelabInputException(
+                    "--sequence-length: the sequence length must be at least 1, got " + sequenceLength);
+        }
         MoeConfig config = MoeConfig.load(model.resolve("config.json"));
         String dtype;
         WeightMemory weights;
